@@ -1,0 +1,88 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Wangqian: online signing of graduate employment agreements.
+// One executable per role (Services/), shared libraries (Shared/), tests (Tests/).
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "wangqian",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wangqian-student", targets: ["StudentService"]),
+        .executable(name: "wangqian-employer", targets: ["EmployerService"]),
+        .executable(name: "wangqian-college", targets: ["CollegeService"]),
+        .executable(name: "wangqian-scheduler", targets: ["SchedulerService"]),
+        .executable(name: "wangqianctl", targets: ["WangqianCtl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // C modules: the only places that see the system libraries.
+        .systemLibrary(
+            name: "Crdkafka", path: "Shared/Crdkafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(
+            name: "Clibpq", path: "Shared/Clibpq", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+
+        // Adapters, one per external system.
+        .target(
+            name: "WangqianKafka",
+            dependencies: ["Crdkafka", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Kafka", swiftSettings: strict),
+        .target(
+            name: "WangqianPostgres",
+            dependencies: ["Clibpq", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Postgres", swiftSettings: strict),
+
+        // The pure domain and the public event contract.
+        .target(name: "AgreementDomain", path: "Shared/Domain", swiftSettings: strict),
+        .target(
+            name: "AgreementContract", dependencies: ["AgreementDomain"],
+            path: "Shared/Contract", swiftSettings: strict),
+
+        // What every service shares: configuration, HTTP glue, tokens, outbox, projections.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "AgreementDomain", "AgreementContract", "WangqianKafka", "WangqianPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Shared/ServiceKit", swiftSettings: strict),
+
+        // The four role services.
+        .executableTarget(name: "StudentService", dependencies: ["ServiceKit"], path: "Services/student", swiftSettings: strict),
+        .executableTarget(name: "EmployerService", dependencies: ["ServiceKit"], path: "Services/employer", swiftSettings: strict),
+        .executableTarget(name: "CollegeService", dependencies: ["ServiceKit"], path: "Services/college", swiftSettings: strict),
+        .executableTarget(name: "SchedulerService", dependencies: ["ServiceKit"], path: "Services/scheduler", swiftSettings: strict),
+        .executableTarget(
+            name: "WangqianCtl",
+            dependencies: ["ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/ctl", swiftSettings: strict),
+
+        // Tests: pure unit tests, and integration tests against the real broker and database.
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["AgreementDomain", .product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/DomainTests"),
+        .testTarget(
+            name: "ContractTests", dependencies: ["AgreementContract"], path: "Tests/ContractTests",
+            resources: [.copy("Golden")]),
+        .testTarget(name: "KafkaTests", dependencies: ["WangqianKafka"], path: "Tests/KafkaTests"),
+        .testTarget(name: "PostgresTests", dependencies: ["WangqianPostgres"], path: "Tests/PostgresTests"),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"], path: "Tests/ServiceKitTests"),
+    ]
+)
