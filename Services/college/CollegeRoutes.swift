@@ -1,0 +1,146 @@
+import AgreementDomain
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// 网上签约审核 and 网上签约备案. A counselor sees and handles only its own college's agreements; the
+/// employment office sees all.
+struct CollegeRoutes: Sendable {
+    let runtime: ServiceRuntime
+    var commands: AgreementCommands { AgreementCommands(runtime: runtime) }
+    static let staff: Set<Role> = [.counselor, .employmentOffice]
+
+    struct ImportReport: ResponseEncodable { var imported: Int; var rejected: Int; var rows: [RosterCSV.RowResult] }
+    struct ReviewRequest: Decodable { var contactPerson: String; var contactPhone: String; var postalCode: String; var mailingAddress: String }
+    struct ReasonRequest: Decodable { var reason: String }
+    struct ReprintRequest: Decodable { var extraCopies: Int; var reason: String }
+    struct Prefill: ResponseEncodable { var review: CollegeReview? }
+    struct AgreementList: ResponseEncodable { var agreements: [AgreementSummary] }
+    struct RosterRecord: ResponseEncodable { var student: StudentSnapshot }
+
+    func add(to router: Router<AppRequestContext>) {
+        router.post("/v1/roster/import") { request, context -> ImportReport in
+            _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+                throw APIError.badRequest("malformed_body", "名单文件必须是 UTF-8 编码的 CSV")
+            }
+            let parsed: RosterCSV.Parsed
+            do {
+                parsed = try RosterCSV.parse(text)
+            } catch RosterCSV.Failure.missingColumns(let columns) {
+                throw APIError.validation("名单缺少列：\(columns.joined(separator: ", "))", field: "header")
+            } catch {
+                throw APIError.validation("名单文件为空", field: "body")
+            }
+            try await CollegeStore.importRoster(parsed.students, runtime: runtime)
+            return ImportReport(imported: parsed.students.count, rejected: parsed.rows.count - parsed.students.count, rows: parsed.rows)
+        }
+        router.get("/v1/roster/:studentID") { request, context -> RosterRecord in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            guard let student = try await CollegeStore.rosterRecord(context.parameters.get("studentID") ?? "", pool: runtime.pool),
+                  identity.role == .employmentOffice || identity.collegeCode == student.collegeCode else {
+                throw APIError.notFound("没有找到该学生")
+            }
+            return RosterRecord(student: student)
+        }
+        router.get("/v1/reviews") { request, _ -> AgreementList in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            let statuses: [String] = switch request.query("view") ?? "pending" {
+            case "pending": ["confirmed"]
+            case "approved": ["approved", "printed", "filed"]
+            case "all": AgreementStatus.allCases.map(\.rawValue)
+            default: throw APIError.validation("view 只能是 pending、approved 或 all", field: "view")
+            }
+            return AgreementList(agreements: try await AgreementSummary.search(
+                on: runtime.pool, collegeCode: Self.college(identity), statuses: statuses, query: request.query("q")))
+        }
+        router.get("/v1/reviews/prefill") { request, _ -> Prefill in
+            let identity = try await runtime.tokens.authenticate(request, allowing: [.counselor])
+            return Prefill(review: try await CollegeStore.lastReview(of: identity.subject, pool: runtime.pool))
+        }
+        router.get("/v1/agreements/:id") { request, context -> AgreementView in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            return try await AgreementView.load(try await self.visible(context, identity), runtime: runtime)
+        }
+        router.post("/v1/agreements/:id/approve") { request, context -> Response in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            let agreement = try await self.visible(context, identity)
+            let body = try await request.decodeBody(as: ReviewRequest.self, context: context)
+            let review = CollegeReview(contactPerson: body.contactPerson, contactPhone: body.contactPhone,
+                                       postalCode: body.postalCode, mailingAddress: body.mailingAddress)
+            try checked { () throws(AgreementRefusal) in try AgreementValidation.validate(review) }
+            guard agreement.status == .confirmed || agreement.agreementNumber != nil else {
+                // Refuse before reserving a number for an agreement that cannot be approved now.
+                return try await self.respond(try await commands.execute(
+                    .collegeApprove(review: review, agreementNumber: AgreementNumber(year: 2000, schoolCode: runtime.config.schoolCode, serial: 0)),
+                    on: agreement.id, by: identity.actor))
+            }
+            let number = try await CollegeStore.agreementNumber(
+                for: agreement.id, year: Self.year(runtime.clock.now), schoolCode: runtime.config.schoolCode, pool: runtime.pool)
+            let counselor = identity.subject
+            return try await self.respond(try await commands.execute(
+                .collegeApprove(review: review, agreementNumber: number), on: agreement.id, by: identity.actor,
+                alsoWrite: { connection, _ in try await CollegeStore.remember(review, of: counselor, on: connection) }))
+        }
+        router.post("/v1/agreements/:id/return") { request, context -> Response in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            let agreement = try await self.visible(context, identity)
+            let body = try await request.decodeBody(as: ReasonRequest.self, context: context)
+            return try await self.respond(try await commands.execute(.collegeReturn(reason: body.reason), on: agreement.id, by: identity.actor))
+        }
+        router.post("/v1/agreements/:id/print") { request, context -> Response in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            let agreement = try await self.visible(context, identity)
+            return try await self.respond(try await commands.execute(.printCopy, on: agreement.id, by: identity.actor))
+        }
+        router.post("/v1/agreements/:id/reprint") { request, context -> Response in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            let agreement = try await self.visible(context, identity)
+            let body = try await request.decodeBody(as: ReprintRequest.self, context: context)
+            return try await self.respond(try await commands.execute(
+                .authoriseReprint(extraCopies: body.extraCopies, reason: body.reason), on: agreement.id, by: identity.actor))
+        }
+        router.post("/v1/agreements/:id/file") { request, context -> Response in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            let agreement = try await self.visible(context, identity)
+            return try await self.respond(try await commands.execute(.file, on: agreement.id, by: identity.actor))
+        }
+        router.get("/v1/filing") { request, _ -> AgreementList in
+            let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
+            let studentID = request.query("studentID"), number = request.query("agreementNumber")
+            guard studentID != nil || number != nil else {
+                throw APIError.validation("请输入学号或协议书号", field: "studentID")
+            }
+            return AgreementList(agreements: try await AgreementSummary.search(
+                on: runtime.pool, collegeCode: Self.college(identity), statuses: ["approved", "printed", "filed"],
+                query: nil, studentID: studentID, agreementNumber: number))
+        }
+    }
+
+    /// nil for the office (every college); the counselor's own college otherwise.
+    private static func college(_ identity: Identity) -> String? {
+        identity.role == .employmentOffice ? nil : identity.collegeCode
+    }
+
+    /// The agreement in the path if the caller may see it; anything else is "not found".
+    private func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> Agreement {
+        guard let raw = context.parameters.get("id"), let uuid = UUID(uuidString: raw),
+              let agreement = try await AgreementProjection.load(AgreementID(uuid), on: runtime.pool),
+              identity.role == .employmentOffice || agreement.student.collegeCode == identity.collegeCode else {
+            throw APIError.notFound("没有找到该协议")
+        }
+        return agreement
+    }
+
+    private func respond(_ result: CommandResult) async throws -> Response {
+        try await CommandResponse.from(result, runtime: runtime)
+    }
+
+    /// Agreement numbers use the year in China's time zone.
+    static func year(_ date: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        return calendar.component(.year, from: date)
+    }
+}

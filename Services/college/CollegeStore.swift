@@ -1,0 +1,85 @@
+import AgreementContract
+import AgreementDomain
+import Foundation
+import ServiceKit
+import WangqianPostgres
+
+/// The college service's own tables: the roster it owns, agreement numbers, and each counselor's last review.
+enum CollegeStore {
+    static let migrations: [PostgresMigration] = [
+        PostgresMigration(version: 100, name: "roster, agreement numbers, counselor reviews", sql: """
+            create table roster (
+                student_id text primary key,
+                college_code text not null,
+                snapshot jsonb not null,
+                updated_at timestamptz not null default now()
+            );
+            create table number_serials (
+                year int primary key,
+                next_serial int not null
+            );
+            create table agreement_numbers (
+                agreement_id uuid primary key,
+                number text not null unique,
+                assigned_at timestamptz not null default now()
+            );
+            create table counselor_reviews (
+                counselor_id text primary key,
+                review jsonb not null,
+                updated_at timestamptz not null default now()
+            );
+            """),
+    ]
+
+    static func rosterRecord(_ studentID: String, pool: PostgresPool) async throws -> StudentSnapshot? {
+        try await pool.query("select snapshot from roster where student_id = \(studentID)").first?
+            .decode("snapshot", as: PostgresJSON<StudentSnapshot>.self).value
+    }
+
+    /// Stores the valid rows and publishes each on the roster topic, all in one transaction.
+    static func importRoster(_ students: [StudentSnapshot], runtime: ServiceRuntime) async throws {
+        guard !students.isEmpty else { return }
+        try await runtime.pool.withTransaction { connection in
+            var records: [OutboxRecord] = []
+            for s in students {
+                try await connection.execute("""
+                    insert into roster (student_id, college_code, snapshot) values (\(s.studentID), \(s.collegeCode), \(PostgresJSON(s)))
+                    on conflict (student_id) do update set college_code = excluded.college_code, snapshot = excluded.snapshot, updated_at = now()
+                    """)
+                records.append(runtime.outboxRecord(for: .roster(.studentRecordPublished(StudentRecordPublished(student: s, at: runtime.clock.now)))))
+            }
+            try await Outbox.append(records, on: connection)
+        }
+        runtime.relay.nudge()
+    }
+
+    /// The agreement's number: the one it already has, or the next serial of the year (assigned once).
+    static func agreementNumber(for id: AgreementID, year: Int, schoolCode: String, pool: PostgresPool) async throws -> AgreementNumber {
+        try await pool.withTransaction { connection in
+            if let row = try await connection.query("select number from agreement_numbers where agreement_id = \(id.uuid)").first,
+               let number = AgreementNumber(parsing: try row.decode("number", as: String.self)) {
+                return number
+            }
+            let serial = try await connection.query("""
+                insert into number_serials (year, next_serial) values (\(year), 2)
+                on conflict (year) do update set next_serial = number_serials.next_serial + 1
+                returning next_serial - 1 as serial
+                """)[0].decode("serial", as: Int.self)
+            let number = AgreementNumber(year: year, schoolCode: schoolCode, serial: serial)
+            try await connection.execute("insert into agreement_numbers (agreement_id, number) values (\(id.uuid), \(number.formatted))")
+            return number
+        }
+    }
+
+    static func lastReview(of counselorID: String, pool: PostgresPool) async throws -> CollegeReview? {
+        try await pool.query("select review from counselor_reviews where counselor_id = \(counselorID)").first?
+            .decode("review", as: PostgresJSON<CollegeReview>.self).value
+    }
+
+    static func remember(_ review: CollegeReview, of counselorID: String, on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            insert into counselor_reviews (counselor_id, review) values (\(counselorID), \(PostgresJSON(review)))
+            on conflict (counselor_id) do update set review = excluded.review, updated_at = now()
+            """)
+    }
+}

@@ -1,0 +1,103 @@
+import AgreementDomain
+import Foundation
+
+/// Parses the roster CSV the employment office uploads, row by row, with a reason for every rejected row.
+///
+/// Columns (header row required, any order): studentID, name, gender, collegeCode, collegeName, major, degree,
+/// graduationYear, reviewStatus.
+enum RosterCSV {
+    static let columns = ["studentID", "name", "gender", "collegeCode", "collegeName", "major", "degree", "graduationYear", "reviewStatus"]
+
+    struct RowResult: Encodable, Sendable {
+        var row: Int
+        var studentID: String?
+        var outcome: String
+        var error: String?
+    }
+
+    struct Parsed {
+        var students: [StudentSnapshot]
+        var rows: [RowResult]
+    }
+
+    enum Failure: Error { case missingColumns([String]), empty }
+
+    static func parse(_ text: String) throws(Failure) -> Parsed {
+        var lines = records(text)
+        guard !lines.isEmpty else { throw .empty }
+        let header = lines.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "") }
+        let missing = columns.filter { !header.contains($0) }
+        guard missing.isEmpty else { throw .missingColumns(missing) }
+        let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var students: [StudentSnapshot] = []
+        var rows: [RowResult] = []
+        var seen = Set<String>()
+        for (i, fields) in lines.enumerated() {
+            let rowNumber = i + 2
+            if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            func field(_ name: String) -> String {
+                guard let j = index[name], j < fields.count else { return "" }
+                return fields[j].trimmingCharacters(in: .whitespaces)
+            }
+            let id = field("studentID")
+            func reject(_ reason: String) { rows.append(RowResult(row: rowNumber, studentID: id.isEmpty ? nil : id, outcome: "rejected", error: reason)) }
+            guard !id.isEmpty else { reject("缺少学号"); continue }
+            guard id.count <= 20, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { reject("学号格式不正确"); continue }
+            guard !seen.contains(id) else { reject("学号在文件中重复"); continue }
+            let name = field("name")
+            guard !name.isEmpty, name.count <= 50 else { reject(name.isEmpty ? "缺少姓名" : "姓名过长"); continue }
+            let gender = field("gender")
+            guard ["男", "女"].contains(gender) else { reject("性别只能是“男”或“女”"); continue }
+            let collegeCode = field("collegeCode"), collegeName = field("collegeName")
+            guard !collegeCode.isEmpty, collegeCode.count <= 20 else { reject("缺少学院代码"); continue }
+            guard !collegeName.isEmpty else { reject("缺少学院名称"); continue }
+            let major = field("major"), degree = field("degree")
+            guard !major.isEmpty else { reject("缺少专业"); continue }
+            guard !degree.isEmpty else { reject("缺少学历层次"); continue }
+            guard let year = Int(field("graduationYear")), (2000...2100).contains(year) else { reject("毕业年份不正确"); continue }
+            guard let status = SourceReviewStatus(rawValue: field("reviewStatus")) else {
+                reject("生源信息审核状态不正确：\(field("reviewStatus"))"); continue
+            }
+            seen.insert(id)
+            students.append(StudentSnapshot(studentID: id, name: name, gender: gender, collegeCode: collegeCode,
+                                            collegeName: collegeName, major: major, degree: degree,
+                                            graduationYear: year, reviewStatus: status))
+            rows.append(RowResult(row: rowNumber, studentID: id, outcome: "imported", error: nil))
+        }
+        return Parsed(students: students, rows: rows)
+    }
+
+    /// Splits CSV text into records of fields (RFC 4180 quoting, CRLF or LF).
+    static func records(_ text: String) -> [[String]] {
+        var result: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var quoted = false
+        var chars = text.makeIterator()
+        var pending: Character? = nil
+        func next() -> Character? {
+            if let p = pending { pending = nil; return p }
+            return chars.next()
+        }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" { field.append("\"") } else { quoted = false; pending = n }
+                    } else { quoted = false }
+                } else { field.append(c) }
+            } else {
+                switch c {
+                case "\"": quoted = true
+                case ",": record.append(field); field = ""
+                case "\n", "\r\n", "\r":
+                    record.append(field); field = ""
+                    result.append(record); record = []
+                default: field.append(c)
+                }
+            }
+        }
+        if !field.isEmpty || !record.isEmpty { record.append(field); result.append(record) }
+        return result
+    }
+}

@@ -1,0 +1,78 @@
+import AgreementContract
+import AgreementDomain
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceKit
+import Synchronization
+import WangqianKafka
+
+/// Development and operations tool.
+@main
+struct WangqianCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wangqianctl",
+        abstract: "Wangqian development and operations tool.",
+        subcommands: [Token.self, Replay.self])
+}
+
+/// Mints a development token.
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a signed token (HS256, secret from WANGQIAN_JWT_SECRET).")
+
+    @Option(help: "student, employer, counselor or office") var role: String
+    @Option(help: "student ID, employer ID or staff ID") var subject: String
+    @Option(help: "college code (counselors)") var college: String?
+    @Option(help: "validity in hours") var hours: Double = 12
+
+    func run() async throws {
+        guard let role = Role(rawValue: role) else { throw ValidationError("unknown role \(role)") }
+        if role == .counselor, college == nil { throw ValidationError("a counselor token needs --college") }
+        let secret = ProcessInfo.processInfo.environment["WANGQIAN_JWT_SECRET"] ?? ServiceConfiguration.developmentJWTSecret
+        let authority = await TokenAuthority(secret: secret)
+        print(try await authority.sign(Identity(role: role, subject: subject, collegeCode: college), validFor: hours * 3600))
+    }
+}
+
+/// Replays the agreement topic from the beginning with the domain's evolve function and prints the digest that
+/// every service serves at /v1/projection/digest, so projections can be checked against the log itself.
+struct Replay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Replay the agreement topic and print the projection digest (JSON).")
+
+    @Option(help: "topic name prefix (WANGQIAN_TOPIC_PREFIX)") var topicPrefix: String?
+    @Option(help: "seconds without a new record after which the log is taken as read") var idle: Double = 3
+
+    func run() async throws {
+        var logger = Logger(label: "wangqianctl")
+        logger.logLevel = .warning
+        let prefix = topicPrefix ?? ProcessInfo.processInfo.environment["WANGQIAN_TOPIC_PREFIX"] ?? ""
+        let topic = Topics(prefix: prefix).agreementEvents
+        let kafka = KafkaConfig.fromEnvironment(clientId: "wangqianctl-replay")
+        let partitions = try await KafkaAdmin.partitionCount(topic: topic, config: kafka)
+        let consumer = try KafkaConsumer.assign(
+            (0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) },
+            config: kafka, logger: logger)
+        let lastSeen = Mutex(Date())
+        let watchdog = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(200))
+                if Date().timeIntervalSince(lastSeen.withLock { $0 }) > idle { await consumer.close(); return }
+            }
+        }
+        var states: [AgreementID: Agreement] = [:]
+        var seen = Set<UUID>()
+        var applied = 0
+        for try await message in consumer.messages {
+            lastSeen.withLock { $0 = Date() }
+            guard let decoded = try? CloudEvent.decode(headers: message.headers.map { ($0.key, $0.value) }, value: message.value),
+                  case .agreement(let event) = decoded.event, seen.insert(decoded.id).inserted else { continue }
+            if let next = try? AgreementDecider.evolve(states[event.agreementID], event) {
+                states[event.agreementID] = next
+                applied += 1
+            }
+        }
+        watchdog.cancel()
+        let digest = ProjectionDigest(service: "replay", agreements: Array(states.values), eventsApplied: applied)
+        print(String(decoding: try JSON.encoder.encode(digest), as: UTF8.self))
+    }
+}

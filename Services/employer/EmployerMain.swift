@@ -1,0 +1,15 @@
+import ServiceKit
+import Hummingbird
+
+/// The employer service: 待签约信息, 已签约信息, signing, returning, taking back and batch signing, and the
+/// employer registry it owns. Reads only its configuration.
+@main
+struct EmployerMain {
+    static func main() async throws {
+        let config = ServiceConfiguration.fromEnvironment(service: "employer", defaultPort: 8082)
+        let runtime = try await ServiceRuntime.bootstrap(config, migrations: EmployerRegistry.migrations)
+        let router = Router(context: AppRequestContext.self)
+        EmployerRoutes(runtime: runtime).add(to: router)
+        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: EmployerOpenAPI.document)
+    }
+}

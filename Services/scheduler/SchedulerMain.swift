@@ -1,0 +1,19 @@
+import Hummingbird
+import ServiceKit
+
+/// The scheduler: durable seven-day timers that emit the auto-confirmation event. Reads only its configuration.
+@main
+struct SchedulerMain {
+    static func main() async throws {
+        let config = ServiceConfiguration.fromEnvironment(service: "scheduler", defaultPort: 8084)
+        let runtime = try await ServiceRuntime.bootstrap(config, migrations: Timers.migrations)
+        try await Timers.restoreClock(runtime)
+        let consumer = runtime.consumer(onAgreement: { event, outcome, connection in
+            try await Timers.track(event, outcome, on: connection)
+        })
+        let firing = TimerFiring(runtime: runtime)
+        let router = Router(context: AppRequestContext.self)
+        SchedulerRoutes(runtime: runtime, firing: firing).add(to: router)
+        try await runtime.run(router: router, services: [consumer, firing], openAPI: SchedulerOpenAPI.document)
+    }
+}

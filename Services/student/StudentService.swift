@@ -1,0 +1,18 @@
+import AgreementContract
+import AgreementDomain
+import Foundation
+import Hummingbird
+import ServiceKit
+import WangqianPostgres
+
+enum StudentService {
+    static func run(_ config: ServiceConfiguration) async throws {
+        let runtime = try await ServiceRuntime.bootstrap(config, migrations: StudentStore.migrations)
+        let consumer = runtime.consumer(
+            otherTopics: [runtime.topics.studentRoster, runtime.topics.employerRegistry],
+            onOther: { event, connection in try await StudentStore.apply(event, on: connection) })
+        let router = Router(context: AppRequestContext.self)
+        StudentRoutes(runtime: runtime).add(to: router)
+        try await runtime.run(router: router, services: [consumer], openAPI: StudentOpenAPI.document)
+    }
+}

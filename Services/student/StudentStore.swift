@@ -1,0 +1,130 @@
+import AgreementContract
+import AgreementDomain
+import Foundation
+import Hummingbird
+import WangqianPostgres
+
+/// The student service's own tables: the roster and employer registry as published on their topics,
+/// and which notices each student has read.
+enum StudentStore {
+    static let migrations: [PostgresMigration] = [
+        PostgresMigration(version: 100, name: "student reference data", sql: """
+            create extension if not exists pg_trgm;
+            create table students (
+                student_id text primary key,
+                college_code text not null,
+                snapshot jsonb not null,
+                updated_at timestamptz not null default now()
+            );
+            create table employers (
+                employer_id text primary key,
+                name text not null,
+                credit_code text not null default '',
+                approved boolean not null default false,
+                suspended boolean not null default false,
+                snapshot jsonb not null,
+                updated_at timestamptz not null default now()
+            );
+            create index employers_name_trgm on employers using gin (name gin_trgm_ops);
+            create table notices (
+                student_id text primary key,
+                signing_notice_at timestamptz,
+                breach_explanation_at timestamptz
+            );
+            """),
+    ]
+
+    /// Applies roster and registry events (inside the consumer's transaction).
+    static func apply(_ event: ContractEvent, on connection: PostgresConnection) async throws {
+        switch event {
+        case .roster(.studentRecordPublished(let e)):
+            try await connection.execute("""
+                insert into students (student_id, college_code, snapshot) values (\(e.student.studentID), \(e.student.collegeCode), \(PostgresJSON(e.student)))
+                on conflict (student_id) do update set college_code = excluded.college_code, snapshot = excluded.snapshot, updated_at = now()
+                """)
+        case .roster(.studentRecordRemoved(let e)):
+            try await connection.execute("delete from students where student_id = \(e.studentID)")
+        case .registry(.employerRegistered(let e)):
+            try await upsertEmployer(e.employer, on: connection)
+        case .registry(.employerUpdated(let e)):
+            try await upsertEmployer(e.employer, on: connection)
+        case .registry(.employerApproved(let e)):
+            try await connection.execute("update employers set approved = true, suspended = false, updated_at = now() where employer_id = \(e.employerID)")
+        case .registry(.employerSuspended(let e)):
+            try await connection.execute("update employers set suspended = true, updated_at = now() where employer_id = \(e.employerID)")
+        default:
+            break
+        }
+    }
+
+    private static func upsertEmployer(_ employer: EmployerSnapshot, on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            insert into employers (employer_id, name, credit_code, snapshot)
+            values (\(employer.employerID), \(employer.name), \(employer.creditCode), \(PostgresJSON(employer)))
+            on conflict (employer_id) do update set name = excluded.name, credit_code = excluded.credit_code,
+                snapshot = excluded.snapshot, updated_at = now()
+            """)
+    }
+
+    static func student(_ id: String, pool: PostgresPool) async throws -> StudentSnapshot? {
+        try await pool.query("select snapshot from students where student_id = \(id)").first?
+            .decode("snapshot", as: PostgresJSON<StudentSnapshot>.self).value
+    }
+
+    /// An employer students may choose: registered, approved and not suspended.
+    static func selectableEmployer(_ id: String, pool: PostgresPool) async throws -> EmployerSnapshot? {
+        try await pool.query("select snapshot from employers where employer_id = \(id) and approved and not suspended").first?
+            .decode("snapshot", as: PostgresJSON<EmployerSnapshot>.self).value
+    }
+
+    /// 模糊查询: every whitespace-separated term must occur in the name or credit code, or the name must contain the
+    /// query's characters in order (so 深腾讯 finds 深圳市腾讯计算机系统有限公司). Closest names first.
+    static func searchEmployers(_ query: String, limit: Int, pool: PostgresPool) async throws -> [EmployerSnapshot] {
+        let terms = query.split(whereSeparator: { $0.isWhitespace }).map(String.init).prefix(5)
+        let rows: PostgresRows
+        if terms.isEmpty {
+            rows = try await pool.query("""
+                select snapshot from employers where approved and not suspended order by name limit \(limit)
+                """)
+        } else {
+            let substrings = terms.map { "%\(escapeLike($0))%" }
+            let inOrder = "%" + query.filter { !$0.isWhitespace }.map { escapeLike(String($0)) }.joined(separator: "%") + "%"
+            rows = try await pool.query("""
+                select snapshot from employers
+                where approved and not suspended
+                  and ((select bool_and(name ilike t or credit_code ilike t) from unnest(\(Array(substrings))::text[]) as t)
+                       or name ilike \(inOrder))
+                order by (name ilike \(substrings[0])) desc, similarity(name, \(query)) desc, name
+                limit \(limit)
+                """)
+        }
+        return try rows.map { try $0.decode("snapshot", as: PostgresJSON<EmployerSnapshot>.self).value }
+    }
+
+    private static func escapeLike(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    struct Notices: Codable, Sendable, ResponseEncodable {
+        var signingNotice: Bool
+        var breachExplanation: Bool
+        var both: Bool { signingNotice && breachExplanation }
+    }
+
+    static func notices(_ studentID: String, pool: PostgresPool) async throws -> Notices {
+        guard let row = try await pool.query("""
+            select signing_notice_at is not null as s, breach_explanation_at is not null as b from notices where student_id = \(studentID)
+            """).first else { return Notices(signingNotice: false, breachExplanation: false) }
+        return Notices(signingNotice: try row.decode("s"), breachExplanation: try row.decode("b"))
+    }
+
+    static func acknowledge(_ studentID: String, signingNotice: Bool, breachExplanation: Bool, pool: PostgresPool) async throws {
+        try await pool.execute("""
+            insert into notices (student_id, signing_notice_at, breach_explanation_at)
+            values (\(studentID), \(signingNotice ? Date() : nil), \(breachExplanation ? Date() : nil))
+            on conflict (student_id) do update set
+                signing_notice_at = coalesce(notices.signing_notice_at, excluded.signing_notice_at),
+                breach_explanation_at = coalesce(notices.breach_explanation_at, excluded.breach_explanation_at)
+            """)
+    }
+}

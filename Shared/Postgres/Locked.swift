@@ -1,0 +1,17 @@
+import Foundation
+
+/// A value guarded by a lock, for the little state that tasks on many threads share.
+final class Locked<State>: @unchecked Sendable {
+    private var state: State
+    private let lock = NSLock()
+
+    init(_ state: State) {
+        self.state = state
+    }
+
+    func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&state)
+    }
+}

@@ -1,0 +1,71 @@
+import AgreementDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A 4xx/5xx answer with a machine-readable `code` and a zh-CN `message`.
+///
+/// Body: `{"error": {"code": "…", "message": "…", "field": "…", "status": "…"}}`.
+public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+    /// The agreement status the refusal was made in, when a domain rule refused.
+    public var agreementStatus: String?
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, agreementStatus: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.agreementStatus = agreementStatus
+    }
+
+    public static func unauthenticated(_ message: String) -> APIError { .init(.unauthorized, code: "unauthenticated", message: message) }
+    public static func forbidden(_ message: String) -> APIError { .init(.forbidden, code: "forbidden", message: message) }
+    public static func notFound(_ message: String) -> APIError { .init(.notFound, code: "not_found", message: message) }
+    public static func badRequest(_ code: String, _ message: String, field: String? = nil) -> APIError {
+        .init(.badRequest, code: code, message: message, field: field)
+    }
+    public static func validation(_ message: String, field: String?) -> APIError {
+        .init(.unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+    public static func unavailable(_ message: String) -> APIError { .init(.serviceUnavailable, code: "unavailable", message: message) }
+
+    /// Maps a domain refusal to HTTP: permission problems are 403, bad input 422, the rest 409 (wrong state).
+    public init(_ refusal: AgreementRefusal) {
+        let status: HTTPResponse.Status = switch refusal.code {
+        case .notPermitted: .forbidden
+        case .validationFailed: .unprocessableContent
+        case .notFound: .notFound
+        default: .conflict
+        }
+        self.init(status, code: refusal.code.rawValue, message: refusal.message, field: refusal.field,
+                  agreementStatus: refusal.status?.rawValue)
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var field: String?
+            var status: String?
+        }
+        var error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(error: .init(code: code, message: message, field: field, status: agreementStatus))
+        var response = try JSON.encoder.encode(body, from: request, context: context)
+        response.status = status
+        return response
+    }
+
+    public var description: String { "APIError(\(status.code) \(code): \(message))" }
+}
+
+/// Runs a domain check and turns its refusal into the matching API error.
+public func checked<T>(_ body: () throws(AgreementRefusal) -> T) throws(APIError) -> T {
+    do { return try body() } catch { throw APIError(error) }
+}

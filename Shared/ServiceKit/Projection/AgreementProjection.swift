@@ -1,0 +1,135 @@
+import AgreementDomain
+import Foundation
+import WangqianPostgres
+
+/// What applying one agreement event did to a projection.
+public enum ProjectionOutcome: Sendable {
+    case applied(before: Agreement?, after: Agreement)
+    case refused(AgreementRefusal, state: Agreement?)
+}
+
+/// The agreement projection every service keeps in its own database.
+///
+/// Every service applies the same ordered events with the domain's validating `evolve`, so every projection
+/// reaches the same state, and an event that the log made illegal (the loser of a race) is refused the same
+/// way everywhere and recorded in the timeline.
+public enum AgreementProjection {
+    public static let migrations: [PostgresMigration] = [
+        PostgresMigration(version: 3, name: "agreement projection", sql: """
+            create table agreements (
+                id uuid primary key,
+                student_id text not null,
+                student_name text not null default '',
+                college_code text not null default '',
+                employer_id text,
+                employer_name text,
+                status text not null,
+                agreement_number text,
+                version int not null,
+                state jsonb not null,
+                updated_at timestamptz not null
+            );
+            create index agreements_student on agreements (student_id);
+            create index agreements_employer on agreements (employer_id, status);
+            create index agreements_college on agreements (college_code, status);
+            create index agreements_number on agreements (agreement_number);
+            create table agreement_history (
+                seq bigserial primary key,
+                agreement_id uuid not null,
+                event_id uuid not null unique,
+                event_type text not null,
+                actor jsonb not null,
+                at timestamptz not null,
+                outcome text not null,
+                refusal jsonb,
+                version_after int
+            );
+            create index agreement_history_agreement on agreement_history (agreement_id, seq);
+            """),
+    ]
+
+    /// Loads one agreement (locked for update when `forUpdate`, inside a transaction).
+    public static func load(_ id: AgreementID, on connection: PostgresConnection, forUpdate: Bool = false) async throws -> Agreement? {
+        let rows = forUpdate
+            ? try await connection.query("select state from agreements where id = \(id.uuid) for update")
+            : try await connection.query("select state from agreements where id = \(id.uuid)")
+        guard let row = rows.first else { return nil }
+        return try row.decode("state", as: PostgresJSON<Agreement>.self).value
+    }
+
+    public static func load(_ id: AgreementID, on pool: PostgresPool) async throws -> Agreement? {
+        try await pool.withConnection { try await load(id, on: $0) }
+    }
+
+    /// Applies one event from the log, inside the consumer's transaction.
+    public static func apply(_ event: AgreementEvent, eventID: UUID, on connection: PostgresConnection) async throws -> ProjectionOutcome {
+        let before = try await load(event.agreementID, on: connection, forUpdate: true)
+        let after: Agreement
+        do {
+            after = try AgreementDecider.evolve(before, event)
+        } catch {
+            try await record(event, eventID: eventID, outcome: "refused", refusal: error, versionAfter: before?.version, on: connection)
+            return .refused(error, state: before)
+        }
+        try await save(after, on: connection)
+        try await record(event, eventID: eventID, outcome: "applied", refusal: nil, versionAfter: after.version, on: connection)
+        return .applied(before: before, after: after)
+    }
+
+    private static func save(_ a: Agreement, on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            insert into agreements (id, student_id, student_name, college_code, employer_id, employer_name, status,
+                                    agreement_number, version, state, updated_at)
+            values (\(a.id.uuid), \(a.studentID), \(a.student.name), \(a.student.collegeCode), \(a.employerID),
+                    \(a.employer?.name), \(a.status.rawValue), \(a.agreementNumber?.formatted), \(a.version),
+                    \(PostgresJSON(a)), now())
+            on conflict (id) do update set
+                student_name = excluded.student_name, college_code = excluded.college_code,
+                employer_id = excluded.employer_id, employer_name = excluded.employer_name, status = excluded.status,
+                agreement_number = excluded.agreement_number, version = excluded.version, state = excluded.state,
+                updated_at = now()
+            """)
+    }
+
+    private static func record(_ event: AgreementEvent, eventID: UUID, outcome: String, refusal: AgreementRefusal?,
+                               versionAfter: Int?, on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            insert into agreement_history (agreement_id, event_id, event_type, actor, at, outcome, refusal, version_after)
+            values (\(event.agreementID.uuid), \(eventID), \(event.typeName), \(PostgresJSON(event.actor)), \(event.at),
+                    \(outcome), \(refusal.map { PostgresJSON($0) }), \(versionAfter))
+            """)
+    }
+
+    /// The timeline (audit trail) of one agreement in log order, refusals included.
+    public static func timeline(_ id: AgreementID, on pool: PostgresPool) async throws -> [TimelineEntry] {
+        let rows = try await pool.query("""
+            select event_id, event_type, actor, at, outcome, refusal from agreement_history
+            where agreement_id = \(id.uuid) order by seq
+            """)
+        return try rows.map { row in
+            let refusal = try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value
+            return TimelineEntry(
+                eventID: try row.decode("event_id"), type: try row.decode("event_type"),
+                actor: try row.decode("actor", as: PostgresJSON<Actor>.self).value, at: try row.decode("at"),
+                outcome: try row.decode("outcome"), code: refusal?.code.rawValue, reason: refusal?.message)
+        }
+    }
+
+    /// The outcome of one event this projection has seen, if any: "applied" or "refused" (with the refusal).
+    public static func outcome(of eventID: UUID, on pool: PostgresPool) async throws -> (outcome: String, refusal: AgreementRefusal?)? {
+        let rows = try await pool.query("select outcome, refusal from agreement_history where event_id = \(eventID)")
+        guard let row = rows.first else { return nil }
+        return (try row.decode("outcome"), try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value)
+    }
+}
+
+/// One line of an agreement's audit trail.
+public struct TimelineEntry: Codable, Sendable, Equatable {
+    public var eventID: UUID
+    public var type: String
+    public var actor: Actor
+    public var at: Date
+    public var outcome: String
+    public var code: String?
+    public var reason: String?
+}

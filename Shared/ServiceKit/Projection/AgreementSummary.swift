@@ -1,0 +1,49 @@
+import AgreementDomain
+import Foundation
+import WangqianPostgres
+
+/// One line of a list (待签约信息, 已签约信息, the review queue, filing search results).
+public struct AgreementSummary: Codable, Sendable {
+    public var id: UUID
+    public var studentID: String
+    public var studentName: String
+    public var collegeCode: String
+    public var employerID: String?
+    public var employerName: String?
+    public var status: String
+    public var statusName: String
+    public var agreementNumber: String?
+    public var version: Int
+    public var updatedAt: Date
+
+    /// Lists agreements in `statuses`, optionally only one employer's or one college's, optionally matching
+    /// `query` against the student's name or ID (or the agreement number). Newest first, at most `limit`.
+    public static func search(
+        on pool: PostgresPool, employerID: String? = nil, collegeCode: String? = nil, statuses: [String],
+        query: String?, studentID: String? = nil, agreementNumber: String? = nil, limit: Int = 200
+    ) async throws -> [AgreementSummary] {
+        let pattern = query.map { "%\($0.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_"))%" }
+        let rows = try await pool.query("""
+            select id, student_id, student_name, college_code, employer_id, employer_name, status, agreement_number, version, updated_at
+            from agreements
+            where status = any(\(statuses)::text[])
+              and (\(employerID)::text is null or employer_id = \(employerID))
+              and (\(collegeCode)::text is null or college_code = \(collegeCode))
+              and (\(studentID)::text is null or student_id = \(studentID))
+              and (\(agreementNumber)::text is null or agreement_number = \(agreementNumber))
+              and (\(pattern)::text is null or student_name ilike \(pattern) or student_id ilike \(pattern) or agreement_number ilike \(pattern))
+            order by updated_at desc
+            limit \(limit)
+            """)
+        return try rows.map { row in
+            let status: String = try row.decode("status")
+            return AgreementSummary(
+                id: try row.decode("id"), studentID: try row.decode("student_id"), studentName: try row.decode("student_name"),
+                collegeCode: try row.decode("college_code"), employerID: try row.decode("employer_id"),
+                employerName: try row.decode("employer_name"), status: status,
+                statusName: AgreementStatus(rawValue: status)?.displayName ?? status,
+                agreementNumber: try row.decode("agreement_number"), version: try row.decode("version"),
+                updatedAt: try row.decode("updated_at"))
+        }
+    }
+}

@@ -1,0 +1,222 @@
+"""Test data made through the APIs: students on the roster, approved employers, agreements driven to a state.
+
+Every test takes fresh identities from here, so tests sharing one system never see each other's data.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+from dataclasses import dataclass
+
+from demo_data import (COLLEGES, REVIEW_COMPLETE, Outcome, Wangqian, chinese_name, find_records, registration,
+                       review_fields, roster_row)
+
+CS, EE, EM, FL, ME = COLLEGES
+
+_serials = itertools.count(1)
+_lock = threading.Lock()
+MEASUREMENTS: list[str] = []
+
+
+def measure(line: str) -> None:
+    """Adds a line to the measurements printed at the end of the run (and prints it for `pytest -s`)."""
+    MEASUREMENTS.append(line)
+    print(f"\n[measure] {line}")
+
+
+def serial() -> int:
+    with _lock:
+        return next(_serials)
+
+
+def expect_ok(outcome: Outcome, what: str) -> Outcome:
+    assert outcome.ok, f"{what}: expected applied, got {outcome!r}"
+    return outcome
+
+
+@dataclass
+class Student:
+    id: str
+    name: str
+    college: tuple
+
+    @property
+    def college_code(self) -> str:
+        return self.college[0]
+
+
+class World:
+    """Makes fresh students, employers, counselors and agreements for one test."""
+
+    def __init__(self, wq: Wangqian):
+        self.wq = wq
+        self.rng = random.Random(20270601)
+        self._probe: Student | None = None
+        # agreement ID -> the outcome of each step `agreement()` took (command IDs, answers)
+        self.steps: dict[str, dict[str, Outcome]] = {}
+
+    # identities
+    def student_ids(self, n: int) -> list[str]:
+        return [f"2023{serial():06d}" for _ in range(n)]
+
+    def counselor(self, college: tuple = CS) -> tuple[str, str]:
+        return (f"FDY{serial():05d}", college[0])
+
+    def enroll(self, n: int = 1, college: tuple = CS, *, review_status: str = REVIEW_COMPLETE,
+               names: list[str] | None = None, wait: bool = True, timeout: float = 30.0) -> list[Student]:
+        """Imports `n` new students (one CSV) and waits until the student service knows each of them."""
+        students = []
+        rows = []
+        for i, student_id in enumerate(self.student_ids(n)):
+            gender = "男" if i % 2 == 0 else "女"
+            name = names[i] if names else chinese_name(self.rng, gender)
+            rows.append(roster_row(student_id, name, college, gender=gender, review_status=review_status))
+            students.append(Student(student_id, name, college))
+        reply = self.wq.import_roster(rows)
+        assert reply.status == 200, f"roster import: {reply!r}"
+        assert reply.body["imported"] == n and reply.body["rejected"] == 0, f"roster import: {reply.body}"
+        if wait:
+            for student in students:
+                self.wq.wait_student_known(student.id, timeout)
+        return students
+
+    def probe_student(self) -> Student:
+        if self._probe is None:
+            self._probe = self.enroll(1)[0]
+        return self._probe
+
+    def employer(self, name: str | None = None, *, approve: bool = True, wait: bool = True) -> tuple[str, dict]:
+        """Registers a new employer (and approves it, and waits until students find it). Returns (ID, registration)."""
+        employer_id = f"E{serial():05d}"
+        body = registration(name or f"测试{employer_id}科技有限公司", self.rng)
+        reply = self.wq.register_employer(employer_id, body)
+        assert reply.status == 200, f"registration of {employer_id}: {reply!r}"
+        if approve:
+            reply = self.wq.approve_employer(employer_id)
+            assert reply.status == 200, f"approval of {employer_id}: {reply!r}"
+            if wait:
+                self.wq.wait_employer_selectable(self.probe_student().id, employer_id, body["name"], 30)
+        return employer_id, body
+
+    def review(self, college: tuple = CS) -> dict:
+        return review_fields(self.rng, college)
+
+    # agreements
+    def agreement(self, student: Student, employer_id: str, until: str = "submitted",
+                  counselor: tuple[str, str] | None = None, **form) -> str:
+        """Drives a new agreement of `student` with `employer_id` up to `until`; returns the agreement ID."""
+        wq = self.wq
+        reply = wq.acknowledge_notices(student.id)
+        assert reply.status == 200, f"notices of {student.id}: {reply!r}"
+        saved = expect_ok(wq.save_draft(student.id, employer_id, **form), f"draft of {student.id}")
+        agreement_id = (saved.agreement or wq.my_agreement(student.id).body)["id"]
+        steps = self.steps.setdefault(agreement_id, {})
+        steps["draft"] = saved
+        if until == "draft":
+            return agreement_id
+        steps["submit"] = expect_ok(wq.submit(student.id), f"submit of {student.id}")
+        if until == "submitted":
+            return agreement_id
+        wq.wait_status("employer", agreement_id, "submitted")
+        steps["sign"] = expect_ok(wq.sign(employer_id, agreement_id, "同意接收"), f"signing of {agreement_id}")
+        if until == "employerSigned":
+            return agreement_id
+        wq.wait_status("student", agreement_id, "employerSigned")
+        steps["confirm"] = expect_ok(wq.confirm(student.id), f"confirmation of {agreement_id}")
+        if until == "confirmed":
+            return agreement_id
+        counselor = counselor or self.counselor(student.college)
+        wq.wait_status("college", agreement_id, "confirmed")
+        steps["approve"] = expect_ok(wq.approve(counselor, agreement_id, self.review(student.college)),
+                                     f"approval of {agreement_id}")
+        if until == "approved":
+            return agreement_id
+        steps["print"] = expect_ok(wq.college_print(counselor, agreement_id), f"printing {agreement_id}")
+        if until == "printed":
+            return agreement_id
+        steps["file"] = expect_ok(wq.file(counselor, agreement_id), f"filing {agreement_id}")
+        assert until == "filed", until
+        return agreement_id
+
+
+def version_everywhere(wq: Wangqian, agreement_id: str) -> dict[str, int | None]:
+    """The agreement's version in each service's projection (None where it is unknown)."""
+    versions = {}
+    for name in wq.services:
+        reply = wq.projection(name, agreement_id)
+        versions[name] = reply.body.get("version") if reply.status == 200 else None
+    return versions
+
+
+def timeline(view: dict) -> list[dict]:
+    return view.get("timeline") or []
+
+
+def applied_entries(view: dict) -> list[dict]:
+    return [e for e in timeline(view) if e.get("outcome") == "applied"]
+
+
+def employer_hits(body, employer_id: str) -> list[dict]:
+    return find_records(body, "employerID", employer_id)
+
+
+def first_value(body, key: str):
+    """The value of the first `key` found anywhere in a JSON answer (breadth-first), or None."""
+    queue = [body]
+    while queue:
+        item = queue.pop(0)
+        if isinstance(item, dict):
+            if key in item:
+                return item[key]
+            queue.extend(item.values())
+        elif isinstance(item, list):
+            queue.extend(item)
+    return None
+
+
+def copy_number(outcome: Outcome) -> int | None:
+    """The copy a print command recorded: `copyNumber` of the answer, else the agreement's `copiesPrinted`."""
+    body = outcome.reply.body if isinstance(outcome.reply.body, dict) else {}
+    if "copyNumber" in body:
+        return body["copyNumber"]
+    if outcome.agreement:
+        return outcome.agreement.get("copiesPrinted")
+    return None
+
+
+def assert_refused(answer, status: int | tuple, code: str | tuple | None = None):
+    """A refusal as docs/api.md describes it: the status, a stable `error.code`, a zh-CN `error.message`."""
+    from demo_data import Reply, has_chinese
+    statuses = status if isinstance(status, tuple) else (status,)
+    codes = code if isinstance(code, tuple) or code is None else (code,)
+    if isinstance(answer, Reply):
+        got_status, error = answer.status, answer.error
+    else:
+        got_status, error = answer.status, answer.error
+    assert got_status in statuses, f"expected {statuses}, got {answer!r}"
+    assert error.get("code"), f"no error.code in {answer!r}"
+    if codes is not None:
+        assert error["code"] in codes, f"expected code {codes}, got {answer!r}"
+    assert has_chinese(error.get("message")), f"error.message is not a zh-CN message: {answer!r}"
+    return error
+
+
+def stays(condition, seconds: float, what: str, interval: float = 0.2):
+    """Checks for `seconds` that `condition` keeps holding (for "nothing happens" claims); fails the first time
+    it does not."""
+    import time
+    deadline = time.monotonic() + seconds
+    checks = 0
+    while True:
+        value = condition()
+        assert value, f"{what}: stopped holding after {checks} checks"
+        checks += 1
+        if time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+def parse_time(text: str):
+    from datetime import datetime
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
