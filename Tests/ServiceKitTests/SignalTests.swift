@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import ServiceKit
+
+@Suite struct SignalTests {
+    @Test func waitTimesOutWithoutAFire() async {
+        let signal = Signal()
+        let start = ContinuousClock.now
+        await signal.wait(upTo: .milliseconds(100))
+        #expect(ContinuousClock.now - start >= .milliseconds(90))
+    }
+
+    @Test func aFireWithNobodyWaitingEndsOnlyTheNextWait() async {
+        let signal = Signal()
+        signal.fire()
+        let first = ContinuousClock.now
+        await signal.wait(upTo: .seconds(5))
+        #expect(ContinuousClock.now - first < .seconds(1))
+        // The fire is used up: the following wait runs to its timeout (this was a busy loop once).
+        let second = ContinuousClock.now
+        await signal.wait(upTo: .milliseconds(150))
+        #expect(ContinuousClock.now - second >= .milliseconds(140))
+    }
+
+    @Test func aFireEndsAWaitInProgress() async {
+        let signal = Signal()
+        let start = ContinuousClock.now
+        async let waiting: Void = signal.wait(upTo: .seconds(10))
+        try? await Task.sleep(for: .milliseconds(50))
+        signal.fire()
+        await waiting
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+}
