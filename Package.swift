@@ -84,5 +84,6 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["WangqianKafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "PostgresTests", dependencies: ["WangqianPostgres"], path: "Tests/PostgresTests"),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"], path: "Tests/ServiceKitTests"),
+        .testTarget(name: "CollegeTests", dependencies: ["CollegeService"], path: "Tests/CollegeTests"),
     ]
 )

@@ -29,7 +29,7 @@ struct Token: AsyncParsableCommand {
         guard let role = Role(rawValue: role) else { throw ValidationError("unknown role \(role)") }
         if role == .counselor, college == nil { throw ValidationError("a counselor token needs --college") }
         let secret = ProcessInfo.processInfo.environment["WANGQIAN_JWT_SECRET"] ?? ServiceConfiguration.developmentJWTSecret
-        let authority = await TokenAuthority(secret: secret)
+        let authority = try await TokenAuthority(secret: secret)
         print(try await authority.sign(Identity(role: role, subject: subject, collegeCode: college), validFor: hours * 3600))
     }
 }

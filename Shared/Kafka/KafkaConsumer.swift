@@ -6,9 +6,11 @@ import Logging
 /// nothing is committed to Kafka (`enable.auto.commit=false`). If a given offset no longer exists
 /// (say, the topic was recreated), reading restarts at the beginning (`auto.offset.reset=earliest`).
 ///
-/// A dedicated thread polls librdkafka and hands messages to `messages` through a buffer of
-/// `KafkaConfig.messageBufferCapacity` messages; when it is full, fetching pauses (the thread keeps
-/// serving rebalances and logs) and resumes once the reader has drained half of it.
+/// A dedicated thread polls librdkafka (which also serves rebalances and logs) and hands messages to
+/// `messages` through a buffer of `KafkaConfig.messageBufferCapacity` messages. While that buffer is
+/// full the thread stops polling, so librdkafka's prefetch fills up to `queued.max.messages.kbytes` and
+/// then fetching stops: memory stays bounded. In a group, a reader that takes no message for
+/// `max.poll.interval.ms` (10 s) is considered stuck and loses its partitions, as with any Kafka client.
 public final class KafkaConsumer: Sendable {
     let buffer: MessageBuffer
     private let client: RDKafkaClient
@@ -88,8 +90,7 @@ public final class KafkaConsumer: Sendable {
     ) throws(KafkaError) -> KafkaConsumer {
         try LibrdkafkaVersion.check()
         let poller = PollThread()
-        let wake = WakeTarget()
-        let buffer = MessageBuffer(capacity: config.messageBufferCapacity) { wake.client?.wakeConsumer() }
+        let buffer = MessageBuffer(capacity: config.messageBufferCapacity)
         let events = RDKafkaEvents(
             logger: logger,
             rebalance: group.map { group -> RDKafkaEvents.Rebalance in
@@ -102,12 +103,12 @@ public final class KafkaConsumer: Sendable {
         let client = try RDKafkaClient.make(
             RD_KAFKA_CONSUMER, properties: config.properties(roleDefaults: roleDefaults),
             brokers: config.bootstrapServers, events: events)
-        wake.client = client
         return KafkaConsumer(client: client, buffer: buffer, poller: poller)
     }
 
     deinit {
         poller.requestStop()  // the thread then leaves the group and destroys the handle
+        buffer.interruptWait()
         client.wakeConsumer()
     }
 
@@ -117,9 +118,10 @@ public final class KafkaConsumer: Sendable {
     /// Leaves the group cleanly (`onRevoke` runs), ends `messages`, and destroys the handle.
     /// Idempotent: later calls wait for the first one.
     public func close() async {
-        let (poller, client) = (self.poller, self.client)
+        let (poller, client, buffer) = (self.poller, self.client, self.buffer)
         await closeOnce.run {
             poller.requestStop()
+            buffer.interruptWait()
             client.wakeConsumer()
             await onDedicatedThread("wangqian-kafka-consumer-close") { poller.join() }
         }
@@ -133,11 +135,10 @@ public final class KafkaConsumer: Sendable {
     private func startPolling(logger: Logger) {
         let (client, buffer) = (self.client, self.buffer)
         poller.start(name: "wangqian-kafka-consumer") { poller in
-            var paused = false
             while !poller.shouldStop {
-                let goOn = (try? client.withHandle { rk in
-                    Self.pollOnce(rk, buffer: buffer, paused: &paused, logger: logger)
-                }) ?? false
+                // Backpressure: take nothing more from librdkafka while the reader is behind.
+                guard buffer.waitForRoom(timeout: .milliseconds(100)) else { continue }
+                let goOn = (try? client.withHandle { rk in Self.pollOnce(rk, buffer: buffer, logger: logger) }) ?? false
                 if !goOn { break }
             }
             // Leaving the group serves the final revocation (onRevoke) on this thread.
@@ -151,14 +152,7 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// One poll: serves callbacks, and moves at most one message into the buffer. False to stop.
-    private static func pollOnce(
-        _ rk: OpaquePointer, buffer: MessageBuffer, paused: inout Bool, logger: Logger
-    ) -> Bool {
-        if paused, buffer.count <= buffer.resumeLevel {
-            setAssignmentPaused(false, rk)
-            paused = false
-            print("DBG resume \(ContinuousClock.now)")
-        }
+    private static func pollOnce(_ rk: OpaquePointer, buffer: MessageBuffer, logger: Logger) -> Bool {
         guard let message = rd_kafka_consumer_poll(rk, 100) else { return true }
         defer { rd_kafka_message_destroy(message) }
         let err = message.pointee.err
@@ -170,32 +164,8 @@ public final class KafkaConsumer: Sendable {
             }
             return true
         }
-        if buffer.push(KafkaMessage(copying: message)) >= buffer.capacity {
-            // Stop fetching but keep polling, so rebalances and group membership are still served.
-            // On resume librdkafka refetches from the last message handed over.
-            setAssignmentPaused(true, rk)
-            paused = true
-            print("DBG pause \(ContinuousClock.now)")
-            buffer.markPollerPaused()
-        }
+        buffer.push(KafkaMessage(copying: message))
         return true
-    }
-
-    fileprivate static func setAssignmentPaused(_ pause: Bool, _ rk: OpaquePointer) {
-        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-        guard rd_kafka_assignment(rk, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        _ = pause ? rd_kafka_pause_partitions(rk, list) : rd_kafka_resume_partitions(rk, list)
-    }
-}
-
-/// Lets the buffer wake the poll thread without owning the client (which owns the buffer's callbacks).
-private final class WakeTarget: @unchecked Sendable {
-    private let lock = NSLock()
-    private weak var stored: RDKafkaClient?
-    var client: RDKafkaClient? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }
 
@@ -265,8 +235,6 @@ private final class GroupCallbacks: Sendable {
             let onRevoke = self.onRevoke
             waitForAsync { await onRevoke(partitions) }
             buffer.remove(Set(partitions))
-            // Clear a backpressure pause so it cannot outlive the assignment.
-            _ = rd_kafka_resume_partitions(rk, list)
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(rk, list) { rd_kafka_error_destroy(error) }
             } else {

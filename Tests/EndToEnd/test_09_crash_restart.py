@@ -9,7 +9,7 @@ from typing import Callable
 
 import requests
 
-from consistency import digests_match_replay
+from consistency import digests_match_replay, event_id
 from demo_data import WORKFLOW, Outcome, Reply, eventually, find_records
 from scenarios import CS, EE, World, measure
 from wangqian_system import SERVICES
@@ -181,6 +181,6 @@ def test_kill_and_restart_every_service_during_a_run(system, wq, world: World):
         for name in ("student", "college"):
             view = wq.projection(name, agreement_id)
             assert view.status == 200, view
-            event_ids = [e["eventId"] for e in view.body["timeline"]]
+            event_ids = [event_id(e) for e in view.body["timeline"]]
             assert len(event_ids) == len(set(event_ids)), f"{name}: an event applied twice in {agreement_id}"
             assert find_records(view.body, "id", agreement_id)

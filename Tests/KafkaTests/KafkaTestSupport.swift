@@ -8,7 +8,7 @@ let brokerConfig = KafkaConfig.fromEnvironment(clientId: "wangqian-kafka-tests")
 
 let testLogger: Logger = {
     var logger = Logger(label: "kafka-tests")
-    logger.logLevel = .debug
+    logger.logLevel = .warning
     return logger
 }()
 

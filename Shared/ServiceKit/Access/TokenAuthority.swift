@@ -23,7 +23,13 @@ public struct TokenAuthority: Sendable {
         }
     }
 
-    public init(secret: String) async {
+    /// The secret must be at least 32 bytes (the HS256 output size); shorter keys are guessable.
+    public struct WeakSecret: Error, CustomStringConvertible {
+        public var description: String { "WANGQIAN_JWT_SECRET must be at least 32 bytes long" }
+    }
+
+    public init(secret: String) async throws(WeakSecret) {
+        guard secret.utf8.count >= 32 else { throw WeakSecret() }
         keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     }

@@ -83,6 +83,9 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     public func run() async throws {
         let start = try await startingOffsets()
         logger.info("consumer starting", metadata: ["consumer": "\(name)", "partitions": "\(start.count)"])
+        // A short broker-side fetch wait: it bounds how long the other party waits to see a command.
+        var kafka = self.kafka
+        kafka.extra["fetch.wait.max.ms"] = kafka.extra["fetch.wait.max.ms"] ?? "50"
         let consumer = try KafkaConsumer.assign(start, config: kafka, logger: logger)
         await progress.started()
         try await withTaskCancellationOrGracefulShutdownHandler {

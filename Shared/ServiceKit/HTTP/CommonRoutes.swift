@@ -19,13 +19,23 @@ extension ServiceRuntime {
                      body: .init(byteBuffer: ByteBuffer(string: openAPI)))
         }
         router.get("/v1/commands/:id") { request, context -> CommandStatus in
-            _ = try await runtime.tokens.authenticate(request, allowing: Set(Role.allCases))
+            let identity = try await runtime.tokens.authenticate(request, allowing: Set(Role.allCases))
             let id = try context.parameters.uuid("id")
+            // A command's outcome is shown only to those who may see its agreement.
+            let rows = try await runtime.pool.query("""
+                select agreement_id::text as agreement from agreement_history where event_id = \(id)
+                union all select key as agreement from outbox where event_id = \(id) limit 1
+                """)
+            guard let raw = try rows.first?.decode("agreement", as: String.self), let uuid = UUID(uuidString: raw) else {
+                throw APIError.notFound("没有找到该操作")
+            }
+            let agreementID = AgreementID(uuid)
+            guard identity.canSee(agreementID, agreement: try await AgreementProjection.load(agreementID, on: runtime.pool)) else {
+                throw APIError.notFound("没有找到该操作")
+            }
             if let (outcome, refusal) = try await AgreementProjection.outcome(of: id, on: runtime.pool) {
                 return CommandStatus(commandId: id, outcome: outcome, error: refusal.map(CommandStatus.ErrorBody.init))
             }
-            let rows = try await runtime.pool.query("select 1 as known from outbox where event_id = \(id)")
-            guard !rows.isEmpty else { throw APIError.notFound("没有找到该操作") }
             return CommandStatus(commandId: id, outcome: "pending", error: nil)
         }
         router.get("/v1/projection/agreements/:id") { request, context -> AgreementView in

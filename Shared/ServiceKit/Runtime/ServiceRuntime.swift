@@ -60,7 +60,7 @@ public final class ServiceRuntime: Sendable {
             topics.all.map { KafkaAdmin.TopicSpec(name: $0.name, partitions: Int32($0.partitions)) },
             config: config.kafka, logger: logger)
         let producer = try KafkaProducer.make(config: config.kafka, logger: logger)
-        let tokens = await TokenAuthority(secret: config.jwtSecret)
+        let tokens = try await TokenAuthority(secret: config.jwtSecret)
         return ServiceRuntime(config: config, logger: logger, pool: pool, producer: producer, tokens: tokens)
     }
 
