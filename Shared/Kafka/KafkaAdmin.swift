@@ -119,8 +119,7 @@ public enum KafkaAdmin {
             do throws(KafkaError) {
                 try LibrdkafkaVersion.check()
                 let client = try RDKafkaClient.make(
-                    RD_KAFKA_PRODUCER, properties: config.properties(roleDefaults: []),
-                    brokers: config.bootstrapServers, events: RDKafkaEvents(logger: logger))
+                    RD_KAFKA_PRODUCER, properties: config.properties(roleDefaults: []), events: RDKafkaEvents(logger: logger))
                 defer {
                     client.serveLogs()
                     client.destroy()

@@ -101,8 +101,7 @@ public final class KafkaConsumer: Sendable {
                 poller.requestStop()
             })
         let client = try RDKafkaClient.make(
-            RD_KAFKA_CONSUMER, properties: config.properties(roleDefaults: roleDefaults),
-            brokers: config.bootstrapServers, events: events)
+            RD_KAFKA_CONSUMER, properties: config.properties(roleDefaults: roleDefaults), events: events)
         return KafkaConsumer(client: client, buffer: buffer, poller: poller)
     }
 

@@ -5,7 +5,9 @@ import Logging
 /// once and in the order they were enqueued. A dedicated thread serves delivery reports.
 ///
 /// Defaults (override in `KafkaConfig.extra`): `linger.ms=5`; `message.timeout.ms=10000`, so a send to an
-/// unreachable broker fails with a retriable `.timedOut` error after about 10 s instead of hanging.
+/// unreachable broker, or to a topic that does not exist, fails with a retriable `.timedOut` error after
+/// about 10 s instead of hanging; `allow.auto.create.topics=false` (Tansu would otherwise create a
+/// misspelt topic on first produce).
 public final class KafkaProducer: Sendable {
     private let client: RDKafkaClient
     private let tracker: DeliveryTracker
@@ -25,6 +27,8 @@ public final class KafkaProducer: Sendable {
         ("acks", "all"),
         ("linger.ms", "5"),
         ("message.timeout.ms", "10000"),
+        // Topics are created deliberately (KafkaAdmin); a misspelt topic must fail, not appear.
+        ("allow.auto.create.topics", "false"),
     ]
 
     public static func make(config: KafkaConfig, logger: Logger) throws(KafkaError) -> KafkaProducer {
@@ -41,13 +45,16 @@ public final class KafkaProducer: Sendable {
                     tracker.complete(
                         id, .success(KafkaDeliveryReport(topic: topic, partition: message.partition, offset: message.offset)))
                 } else {
-                    tracker.complete(
-                        id, .failure(KafkaError(rdkafka: message.err, "delivering a message to topic \(topic) via brokers \(brokers)")))
+                    var error = KafkaError(rdkafka: message.err, "delivering a message to topic \(topic) via \(brokers)")
+                    if message.err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT {
+                        error.message += "; is the broker reachable, and does the topic exist?"
+                    }
+                    tracker.complete(id, .failure(error))
                 }
             },
             fatal: { error in tracker.refuse(error) })
         let client = try RDKafkaClient.make(
-            RD_KAFKA_PRODUCER, properties: config.properties(roleDefaults: defaults), brokers: brokers, events: events)
+            RD_KAFKA_PRODUCER, properties: config.properties(roleDefaults: defaults), events: events)
         let poller = PollThread()
         poller.start(name: "wangqian-kafka-producer") { poller in
             while !poller.shouldStop {
@@ -128,15 +135,11 @@ public final class KafkaProducer: Sendable {
                         rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
                     }
                 }
-                let t0 = ContinuousClock.now
                 poller.requestStop()
                 poller.join()
-                print("DBG join \(ContinuousClock.now - t0)")
                 _ = try? client.withHandle { rk in rd_kafka_poll(rk, 0) }  // serve the purge reports
                 tracker.failAll(KafkaError(.closed, "the producer was shut down before this message was delivered"))
-                let t1 = ContinuousClock.now
                 client.destroy()
-                print("DBG destroy \(ContinuousClock.now - t1)")
             }
         }
     }

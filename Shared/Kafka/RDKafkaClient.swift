@@ -36,18 +36,16 @@ final class RDKafkaClient: @unchecked Sendable {
     private var consumerQueue: OpaquePointer?  // consumers only; released before the handle
     private var borrowers = 0
     let events: RDKafkaEvents
-    let brokers: String
 
-    private init(handle: OpaquePointer, events: RDKafkaEvents, brokers: String) {
+    private init(handle: OpaquePointer, events: RDKafkaEvents) {
         self.handle = handle
         self.events = events
-        self.brokers = brokers
     }
 
     /// Creates the handle from `properties` (applied in order). A consumer's main queue (logs, errors)
     /// is forwarded to its consumer queue, so `rd_kafka_consumer_poll` serves everything.
     static func make(
-        _ type: rd_kafka_type_t, properties: [(String, String)], brokers: String, events: RDKafkaEvents
+        _ type: rd_kafka_type_t, properties: [(String, String)], events: RDKafkaEvents
     ) throws(KafkaError) -> RDKafkaClient {
         guard let conf = rd_kafka_conf_new() else { throw KafkaError(.configuration, "rd_kafka_conf_new failed") }
         var confOwnedByUs = true
@@ -69,7 +67,7 @@ final class RDKafkaClient: @unchecked Sendable {
             throw KafkaError(.configuration, "rd_kafka_new: \(string(errstr))")
         }
         confOwnedByUs = false  // rd_kafka_new took it
-        let client = RDKafkaClient(handle: rk, events: events, brokers: brokers)  // deinit destroys from here on
+        let client = RDKafkaClient(handle: rk, events: events)  // deinit destroys from here on
         rd_kafka_set_log_queue(rk, nil)  // logs to the main queue, served by our poll loops
         if type == RD_KAFKA_CONSUMER {
             let err = rd_kafka_poll_set_consumer(rk)

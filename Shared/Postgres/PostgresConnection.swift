@@ -98,10 +98,17 @@ public final class PostgresConnection: Sendable {
     // MARK: For the pool
 
     /// Before a lease: reads whatever the server sent while the connection sat idle (a restarted server's
-    /// goodbye, end of file), and reconnects (PQreset) if that shows the connection broken.
+    /// goodbye, then end of file), and reconnects (PQreset) if that shows the connection broken.
     func revalidate() async throws(PostgresError) {
         try await onQueue { handle throws(PostgresError) in
-            if PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK { return }
+            // A healthy idle socket has nothing to read. PQconsumeInput takes one read at a time, so the
+            // goodbye message and the end of file may take two.
+            var reads = 0
+            while reads < 4, PQstatus(handle) == CONNECTION_OK, Self.isReadable(PQsocket(handle)) {
+                if PQconsumeInput(handle) == 0 { break }
+                reads += 1
+            }
+            if PQstatus(handle) == CONNECTION_OK { return }
             self.logger.info("PostgreSQL connection broken, reconnecting")
             PQreset(handle)
             guard PQstatus(handle) == CONNECTION_OK else {
@@ -216,6 +223,12 @@ public final class PostgresConnection: Sendable {
             table: ResultTable(columns: columns, types: types, rowCount: Int(rowCount), values: values),
             affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0,
             commandTag: String(cString: PQcmdStatus(result)))
+    }
+
+    private static func isReadable(_ socket: Int32) -> Bool {
+        guard socket >= 0 else { return true }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
     }
 
     private static func errorMessage(_ handle: OpaquePointer) -> String {

@@ -50,6 +50,7 @@ public struct PostgresRow: Sendable {
         }
     }
 
+    /// Whether the column is SQL NULL in this row (also true when there is no such column).
     public func isNull(_ column: String) -> Bool {
         guard let index = table.columnIndex[column] else { return true }
         return table.values[row * table.columns.count + index] == nil

@@ -149,6 +149,16 @@ def version_everywhere(wq: Wangqian, agreement_id: str) -> dict[str, int | None]
     return versions
 
 
+def settled_versions(wq: Wangqian, agreement_id: str, timeout: float = 20.0) -> dict[str, int | None]:
+    """The agreement's version once every service holds the same one: the baseline for "nothing changed"."""
+    from demo_data import eventually
+
+    def same():
+        versions = version_everywhere(wq, agreement_id)
+        return versions if None not in versions.values() and len(set(versions.values())) == 1 else None
+    return eventually(same, timeout, what=f"all services at one version of {agreement_id}")
+
+
 def timeline(view: dict) -> list[dict]:
     return view.get("timeline") or []
 

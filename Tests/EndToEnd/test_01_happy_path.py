@@ -8,7 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from consistency import event_id, projections_agree
-from demo_data import (KNOWN_CREDIT_CODES, contains_agreement, eventually, find_records, registration, roster_row)
+from demo_data import (KNOWN_CREDIT_CODES, contains_agreement, eventually, find_records, has_chinese, registration,
+                       roster_row)
 from scenarios import (CS, Student, World, applied_entries, assert_refused, copy_number, expect_ok, first_value,
                        measure, serial)
 from wangqian_system import SCHOOL_CODE
@@ -196,3 +197,26 @@ def test_happy_path_from_draft_to_filing(wq, world: World):
                      "counselor", "counselor", "counselor", "counselor"], roles
     assert agreed["agreementNumber"] == number and agreed["copiesPrinted"] == 4
     projections_agree(wq, second, status="approved")
+
+
+VIEW_FIELDS = ("id", "status", "statusName", "version", "agreementNumber", "student", "employer", "form",
+               "employerSection", "signingRound", "lastSignedAt", "confirmedBy", "review", "copiesPrinted",
+               "copiesAllowed", "filedAt", "timeline")
+TIMELINE_FIELDS = ("eventId", "type", "actor", "at", "outcome")
+
+
+def test_agreement_view_has_the_documented_fields(wq, world: World):
+    """The agreement view and its timeline use the field names of docs/api.md (other systems read them)."""
+    student = world.enroll(1)[0]
+    employer, _ = world.employer()
+    agreement_id = world.agreement(student, employer, until="filed")
+    projections_agree(wq, agreement_id, status="filed")
+    for name in wq.services:
+        view = wq.projection(name, agreement_id).body
+        missing = [f for f in VIEW_FIELDS if f not in view]
+        assert not missing, f"{name}: the agreement view lacks {missing}: {sorted(view)}"
+        assert view["statusName"] == "已备案" and has_chinese(view["statusName"])
+        for entry in view["timeline"]:
+            missing = [f for f in TIMELINE_FIELDS if f not in entry]
+            assert not missing, f"{name}: a timeline entry lacks {missing} (docs/api.md): {entry}"
+            assert set(entry["actor"]) >= {"role", "id"} and entry["outcome"] in ("applied", "refused"), entry

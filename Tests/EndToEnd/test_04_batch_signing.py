@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from consistency import projections_agree
 from demo_data import await_command, eventually
-from scenarios import World, measure, version_everywhere
+from scenarios import World, measure, settled_versions, version_everywhere
 
 
 def test_batch_signing_of_twenty(wq, world: World):
@@ -21,7 +21,7 @@ def test_batch_signing_of_twenty(wq, world: World):
     token = wq.employer_token(employer)
     count = wq.employer.get("/v1/agreements/pending-count", token)
     assert count.status == 200 and count.body["unhandled"] == 20, count
-    foreign_before = version_everywhere(wq, foreign)
+    foreign_before = settled_versions(wq, foreign)
 
     started = time.monotonic()
     reply = wq.batch_sign(employer, ids + [foreign, "not-an-agreement-id"], "同意接收，欢迎加入")

@@ -19,7 +19,7 @@ import pytest
 from consistency import projections_agree
 from demo_data import (Reply, Wangqian, contains_agreement, find_records, has_chinese, mint_token, registration,
                        roster_csv, roster_row)
-from scenarios import CS, EE, World, serial, version_everywhere
+from scenarios import CS, EE, World, serial, settled_versions
 
 ROLES = ("student", "employer", "counselor", "office")
 STATES = ("draft", "submitted", "employerSigned", "confirmed", "approved", "printed")
@@ -232,7 +232,7 @@ def state_snapshot(wq: Wangqian, ep: Endpoint, v: Victims) -> Any:
     """What must be the same before and after the refused calls."""
     snapshot: dict[str, Any] = {}
     if ep.victim:
-        snapshot["versions"] = version_everywhere(wq, v.agreements[ep.victim])
+        snapshot["versions"] = settled_versions(wq, v.agreements[ep.victim])
     if ep.check == "me":
         snapshot["me"] = wq.student.get("/v1/me", wq.student_token(v.fresh_student)).body
     elif ep.check == "registration":

@@ -43,6 +43,7 @@ struct ConsumerGroupTests {
         for reader in readers { _ = try await reader.value }  // ends after close(), without error
 
         #expect(finalAssignments[0].union(finalAssignments[1]).map(\.partition).sorted() == [0, 1, 2, 3])
+        #expect(throws: KafkaError.self, "assignment() after close()") { try members[0].consumer.assignment() }
         for (index, member) in members.enumerated() {
             let assigned = finalAssignments[index]
             #expect(lastAsked[index] == assigned, "the last assignment onAssign was asked about is the one held")
@@ -55,6 +56,20 @@ struct ConsumerGroupTests {
             let revoked = Set(member.revokeCalls.values.joined())
             #expect(revoked.isSuperset(of: assigned), "onRevoke told on close()")
         }
+    }
+
+    @Test func failingOnAssignEndsTheMessagesWithAnError() async throws {
+        let topic = try await freshTopic("group-fail", partitions: 1)
+        let consumer = try KafkaConsumer.subscribe(
+            topics: [topic], groupID: "test-group-\(UUID().uuidString.lowercased())", config: brokerConfig,
+            logger: testLogger,
+            onAssign: { _ in throw TestFailure(description: "database unavailable") })
+        let error = await #expect(throws: KafkaError.self) {
+            for try await _ in consumer.messages {}
+        }
+        #expect(error?.code == .rebalanceFailed)
+        #expect(error?.message.contains("database unavailable") == true)
+        await consumer.close()
     }
 }
 

@@ -19,6 +19,7 @@ struct ProduceConsumeTests {
         let third = try await producer.send(
             KafkaOutgoingMessage(topic: topic, key: nil, value: Array("无键".utf8), headers: [KafkaHeader(key: "空", value: [])]))
         #expect(third.offset == 2)
+        try await producer.flush(timeout: .seconds(5))
 
         let consumer = try KafkaConsumer.assign(
             [KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: KafkaOffset.beginning)],

@@ -87,8 +87,13 @@ import Testing
                 try await connection.execute("insert into \(identifier: t) values (\(1))")
             }
             #expect(try await db.count("t") == 0)
-            let status = try await db.pool.query("select now() = statement_timestamp() as fresh")
-            #expect(try status[0].decode("fresh", as: Bool.self))  // not inside the old transaction
+            // The same (only) connection is back in autocommit: this insert persists on its own.
+            _ = try await db.pool.withConnection { connection in
+                try await connection.execute("insert into \(identifier: t) values (\(2))")
+            }
+            let other = try await PostgresConnection.connect(config: TestDatabase.config, logger: TestDatabase.logger)
+            #expect(try await other.query("select id from \(identifier: t)").map { try $0.decode(0, as: Int.self) } == [2])
+            await other.close()
         }
     }
 }

@@ -82,37 +82,41 @@ struct PrivatePostgresServer: Sendable {
     }
 
     /// Runs a command (as the postgres user when we are root, since PostgreSQL refuses to run as root),
-    /// its output going to `commands.log` in `log`; throws with that log's tail when it fails.
+    /// its output going to `commands.log` in `folder`; throws with that log's tail when it fails.
+    ///
+    /// posix_spawn rather than Foundation's Process: Process learns of the exit through a socket the child
+    /// inherits, and `pg_ctl start` leaves the server holding it, so Process would wait for the server to stop.
+    /// Here the child gets only stdin, stdout and stderr, and the exit is awaited with waitpid on its own thread.
     private static func run(_ command: [String], log folder: URL, asPostgres: Bool = true) async throws {
-        let logFile = folder.appendingPathComponent("commands.log")
-        if !FileManager.default.fileExists(atPath: logFile.path) {
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let logPath = folder.appendingPathComponent("commands.log").path
+        let argv = asPostgres && getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Close every other descriptor in the child (glibc skips ones closed meanwhile).
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap({ Int32($0) }) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
         }
-        let output = try FileHandle(forWritingTo: logFile)
-        defer { try? output.close() }
-        try output.seekToEnd()
-        let process = Process()
-        if asPostgres && getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--"] + command
-        } else {
-            process.executableURL = URL(fileURLWithPath: command[0])
-            process.arguments = Array(command.dropFirst())
-        }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
+        let arguments = argv.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, arguments, environ)
+        guard spawned == 0 else { throw SetupError("cannot run \(argv[0]): error \(spawned)") }
+        let child = pid
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
             }
         }
         guard status == 0 else {
-            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            throw SetupError("\(command.joined(separator: " ")) exited with \(status):\n\(log.suffix(2000))")
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw SetupError("\(command.joined(separator: " ")) failed (wait status \(status)):\n\(log.suffix(2000))")
         }
     }
 }

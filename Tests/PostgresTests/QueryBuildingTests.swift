@@ -37,21 +37,21 @@ import Testing
     }
 
     @Test func timestampsAreWrittenInUTCToTheMicrosecond() {
-        let date = Date(timeIntervalSince1970: 1_795_756_104.123456)
-        #expect(PostgresTimestamp.format(date) == "2026-11-26 03:08:24.123456+00")
+        let date = Date(timeIntervalSince1970: 1_795_921_704.123456)
+        #expect(PostgresTimestamp.format(date) == "2026-11-29 03:08:24.123456+00")
         #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31 23:59:59.500000+00")
         #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29 00:00:00.000000+00")
     }
 
     @Test func timestampsAreReadWithAnyOffset() throws {
-        let expected = Date(timeIntervalSince1970: 1_795_756_104.123456)
-        #expect(PostgresTimestamp.parse("2026-11-26 03:08:24.123456+00") == expected)
-        #expect(PostgresTimestamp.parse("2026-11-26 11:08:24.123456+08") == expected)
-        #expect(PostgresTimestamp.parse("2026-11-26 08:38:24.123456+05:30") == expected)
-        #expect(PostgresTimestamp.parse("2026-11-25 23:08:24.123456-04") == expected)
-        #expect(PostgresTimestamp.parse("2026-11-26 03:08:24.5+00") == Date(timeIntervalSince1970: 1_795_756_104.5))
-        #expect(PostgresTimestamp.parse("2026-11-26 03:08:24+00") == Date(timeIntervalSince1970: 1_795_756_104))
-        #expect(PostgresTimestamp.parse("2026-11-26") == Date(timeIntervalSince1970: 1_795_737_600))
+        let expected = Date(timeIntervalSince1970: 1_795_921_704.123456)
+        #expect(PostgresTimestamp.parse("2026-11-29 03:08:24.123456+00") == expected)
+        #expect(PostgresTimestamp.parse("2026-11-29 11:08:24.123456+08") == expected)
+        #expect(PostgresTimestamp.parse("2026-11-29 08:38:24.123456+05:30") == expected)
+        #expect(PostgresTimestamp.parse("2026-11-28 23:08:24.123456-04") == expected)
+        #expect(PostgresTimestamp.parse("2026-11-29 03:08:24.5+00") == Date(timeIntervalSince1970: 1_795_921_704.5))
+        #expect(PostgresTimestamp.parse("2026-11-29 03:08:24+00") == Date(timeIntervalSince1970: 1_795_921_704))
+        #expect(PostgresTimestamp.parse("2026-11-29") == Date(timeIntervalSince1970: 1_795_910_400))
         #expect(PostgresTimestamp.parse("1969-12-31 23:59:59.5+00") == Date(timeIntervalSince1970: -0.5))
         #expect(PostgresTimestamp.parse("infinity") == .distantFuture)
         #expect(PostgresTimestamp.parse("0044-03-15 12:00:00+00 BC") == nil)

@@ -65,7 +65,7 @@ import Testing
             let exists = try await db.pool.query("select to_regclass(\(x)) is not null as present")
             #expect(try exists[0].decode("present", as: Bool.self))
             // An identifier is quoted, so a hostile one only names an odd table.
-            let odd = db.table("y\"; drop table \(x); --")
+            let odd = db.table("y\"; drop table x; --")
             try await db.pool.execute("create table \(identifier: odd) (id int)")
             #expect(try await db.count("x") == 1)
         }

@@ -829,11 +829,21 @@ class Demo:
             "without WANGQIAN_CLOCK_CONTROL to keep agreements waiting for the student")
 
     def summary(self) -> dict[str, int]:
-        reply = self.client.digest("college")
-        counts: dict[str, int] = {}
-        for entry in (reply.body or {}).get("agreements", []) if reply.status == 200 else []:
-            counts[entry["status"]] = counts.get(entry["status"], 0) + 1
-        return counts
+        """Agreements by status in the college service, once it holds every agreement made (bounded wait)."""
+        made = sum(len(ids) for ids in self.made.values())
+
+        def counted():
+            reply = self.client.digest("college")
+            entries = (reply.body or {}).get("agreements", []) if reply.status == 200 else []
+            counts: dict[str, int] = {}
+            for entry in entries:
+                counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+            return counts if len(entries) >= made else None
+        try:
+            return eventually(counted, 20, what="every demo agreement in the college service")
+        except NotYet as error:
+            log(str(error))
+            return {}
 
     def first(self, target: str) -> str:
         return self.made.get(target, ["?"])[0]

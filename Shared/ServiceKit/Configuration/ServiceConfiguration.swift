@@ -9,7 +9,7 @@ import WangqianPostgres
 /// Variables (all optional; local defaults match `deploy/local/`):
 /// - `WANGQIAN_HTTP_HOST`, `<SERVICE>_HTTP_PORT` (or `WANGQIAN_HTTP_PORT`)
 /// - `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `<SERVICE>_PGDATABASE` (default `wangqian_<service>`)
-/// - `KAFKA_BROKERS`, `WANGQIAN_TOPIC_PREFIX` (tests use a fresh prefix per run)
+/// - `KAFKA_BROKERS`, `WANGQIAN_TOPIC_PREFIX` (tests use a fresh prefix per run), `WANGQIAN_KAFKA_BATCH_MESSAGES`
 /// - `WANGQIAN_JWT_SECRET` (development default, with a warning), `WANGQIAN_COMMAND_WAIT_MS`
 /// - `WANGQIAN_CLOCK_OFFSET_SECONDS`, `WANGQIAN_CLOCK_CONTROL` (scheduler only; off by default)
 /// - `LOG_LEVEL`
@@ -41,6 +41,10 @@ public struct ServiceConfiguration: Sendable {
         }
         var postgres = PostgresConfig.fromEnvironment(database: "wangqian_\(service)", prefix: "\(upper)_")
         if let pool = value("WANGQIAN_PG_POOL_SIZE").flatMap(Int.init) { postgres.poolSize = pool }
+        var kafka = KafkaConfig.fromEnvironment(clientId: "wangqian-\(service)")
+        // One record per produce batch by default: Tansu (the local broker) hides the last record of a multi-record
+        // batch from consumers until more data arrives. On Apache Kafka raise it (e.g. 10000) for throughput.
+        kafka.extra["batch.num.messages"] = value("WANGQIAN_KAFKA_BATCH_MESSAGES") ?? "1"
         let secret = value("WANGQIAN_JWT_SECRET")
         return ServiceConfiguration(
             service: service,
@@ -48,7 +52,7 @@ public struct ServiceConfiguration: Sendable {
             httpPort: value("\(upper)_HTTP_PORT").flatMap(Int.init)
                 ?? value("WANGQIAN_HTTP_PORT").flatMap(Int.init) ?? defaultPort,
             postgres: postgres,
-            kafka: KafkaConfig.fromEnvironment(clientId: "wangqian-\(service)"),
+            kafka: kafka,
             topicPrefix: value("WANGQIAN_TOPIC_PREFIX") ?? "",
             jwtSecret: secret ?? developmentJWTSecret,
             jwtSecretIsDevelopmentDefault: secret == nil,

@@ -5,7 +5,7 @@ import WangqianPostgres
 
 extension ServiceRuntime {
     /// Health, the OpenAPI document, command outcomes, and the projection endpoints every service serves.
-    func addCommonRoutes(to router: Router<AppRequestContext>, openAPI: String) {
+    func addCommonRoutes(to router: Router<AppRequestContext>, openAPI: String, commandRoles: Set<Role>) {
         let runtime = self
         router.get("/health/live") { _, _ in ["status": "ok", "service": runtime.config.service] }
         router.get("/health/ready") { _, _ -> Response in
@@ -19,7 +19,7 @@ extension ServiceRuntime {
                      body: .init(byteBuffer: ByteBuffer(string: openAPI)))
         }
         router.get("/v1/commands/:id") { request, context -> CommandStatus in
-            let identity = try await runtime.tokens.authenticate(request, allowing: Set(Role.allCases))
+            let identity = try await runtime.tokens.authenticate(request, allowing: commandRoles)
             let id = try context.parameters.uuid("id")
             // A command's outcome is shown only to those who may see its agreement.
             let rows = try await runtime.pool.query("""

@@ -106,8 +106,9 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// Runs the HTTP API and the background services until SIGTERM/SIGINT, then closes the adapters.
-    public func run(router: Router<AppRequestContext>, services: [any Service], openAPI: String) async throws {
-        addCommonRoutes(to: router, openAPI: openAPI)
+    /// - Parameter commandRoles: the roles this service takes commands from (who may look up their outcomes).
+    public func run(router: Router<AppRequestContext>, services: [any Service], openAPI: String, commandRoles: Set<Role>) async throws {
+        addCommonRoutes(to: router, openAPI: openAPI, commandRoles: commandRoles)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "wangqian-\(config.service)"),
