@@ -8,11 +8,11 @@ from wangqian_system import System
 
 
 def event_id(entry: dict) -> str:
-    """A timeline entry's event ID (`eventId` in docs/api.md's agreement view)."""
+    """A timeline entry's event ID (`eventID` in docs/api.md's agreement view)."""
     # `eventID` is tolerated here so that a misspelt key fails one test (test_agreement_view_has_the_documented_fields),
     # not every consistency check.
-    value = entry.get("eventId") or entry.get("eventID")
-    assert value, f"timeline entry without `eventId` (docs/api.md): {entry}"
+    value = entry.get("eventID")
+    assert value, f"timeline entry without `eventID` (docs/api.md): {entry}"
     return str(value).lower()
 
 

@@ -202,7 +202,7 @@ def test_happy_path_from_draft_to_filing(wq, world: World):
 VIEW_FIELDS = ("id", "status", "statusName", "version", "agreementNumber", "student", "employer", "form",
                "employerSection", "signingRound", "lastSignedAt", "confirmedBy", "review", "copiesPrinted",
                "copiesAllowed", "filedAt", "timeline")
-TIMELINE_FIELDS = ("eventId", "type", "actor", "at", "outcome")
+TIMELINE_FIELDS = ("eventID", "type", "actor", "at", "outcome")
 
 
 def test_agreement_view_has_the_documented_fields(wq, world: World):

@@ -9,8 +9,11 @@ import WangqianPostgres
 /// Variables (all optional; local defaults match `deploy/local/`):
 /// - `WANGQIAN_HTTP_HOST`, `<SERVICE>_HTTP_PORT` (or `WANGQIAN_HTTP_PORT`)
 /// - `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `<SERVICE>_PGDATABASE` (default `wangqian_<service>`)
-/// - `KAFKA_BROKERS`, `WANGQIAN_TOPIC_PREFIX` (tests use a fresh prefix per run), `WANGQIAN_KAFKA_BATCH_MESSAGES`
-/// - `WANGQIAN_JWT_SECRET` (development default, with a warning), `WANGQIAN_COMMAND_WAIT_MS`
+/// - `KAFKA_BROKERS`, `WANGQIAN_TOPIC_PREFIX` (tests use a fresh prefix per run)
+/// - `KAFKA_PROPERTIES` (every client) and `KAFKA_PRODUCER_PROPERTIES` (producers): comma-separated librdkafka
+///   `key=value` pairs, e.g. `security.protocol=SASL_SSL,sasl.mechanism=PLAIN` on a production cluster
+/// - `WANGQIAN_JWT_SECRET` (development default, with a warning), `WANGQIAN_COMMAND_WAIT_MS`,
+///   `WANGQIAN_REPUBLISH_AFTER_MS` (0 turns the read-back confirmation off)
 /// - `WANGQIAN_CLOCK_OFFSET_SECONDS`, `WANGQIAN_CLOCK_CONTROL` (scheduler only; off by default)
 /// - `LOG_LEVEL`
 public struct ServiceConfiguration: Sendable {
@@ -18,11 +21,16 @@ public struct ServiceConfiguration: Sendable {
     public var httpHost: String
     public var httpPort: Int
     public var postgres: PostgresConfig
+    /// Settings of every Kafka client (consumers, admin).
     public var kafka: KafkaConfig
+    /// `kafka` plus the producer-only properties.
+    public var producerKafka: KafkaConfig
     public var topicPrefix: String
     public var jwtSecret: String
     public var jwtSecretIsDevelopmentDefault: Bool
     public var commandWait: Duration
+    /// How long after the broker's acknowledgement an event not yet read back from the log is published again.
+    public var republishAfter: Duration
     public var clockOffsetSeconds: Double
     public var clockControlEnabled: Bool
     public var logLevel: Logger.Level
@@ -42,9 +50,9 @@ public struct ServiceConfiguration: Sendable {
         var postgres = PostgresConfig.fromEnvironment(database: "wangqian_\(service)", prefix: "\(upper)_")
         if let pool = value("WANGQIAN_PG_POOL_SIZE").flatMap(Int.init) { postgres.poolSize = pool }
         var kafka = KafkaConfig.fromEnvironment(clientId: "wangqian-\(service)")
-        // One record per produce batch by default: Tansu (the local broker) hides the last record of a multi-record
-        // batch from consumers until more data arrives. On Apache Kafka raise it (e.g. 10000) for throughput.
-        kafka.extra["batch.num.messages"] = value("WANGQIAN_KAFKA_BATCH_MESSAGES") ?? "1"
+        kafka.extra.merge(properties(value("KAFKA_PROPERTIES"))) { _, new in new }
+        var producerKafka = kafka
+        producerKafka.extra.merge(properties(value("KAFKA_PRODUCER_PROPERTIES"))) { _, new in new }
         let secret = value("WANGQIAN_JWT_SECRET")
         return ServiceConfiguration(
             service: service,
@@ -53,14 +61,26 @@ public struct ServiceConfiguration: Sendable {
                 ?? value("WANGQIAN_HTTP_PORT").flatMap(Int.init) ?? defaultPort,
             postgres: postgres,
             kafka: kafka,
+            producerKafka: producerKafka,
             topicPrefix: value("WANGQIAN_TOPIC_PREFIX") ?? "",
             jwtSecret: secret ?? developmentJWTSecret,
             jwtSecretIsDevelopmentDefault: secret == nil,
             commandWait: .milliseconds(value("WANGQIAN_COMMAND_WAIT_MS").flatMap(Int.init) ?? 5000),
+            republishAfter: .milliseconds(value("WANGQIAN_REPUBLISH_AFTER_MS").flatMap(Int.init) ?? 2000),
             clockOffsetSeconds: value("WANGQIAN_CLOCK_OFFSET_SECONDS").flatMap(Double.init) ?? 0,
             clockControlEnabled: value("WANGQIAN_CLOCK_CONTROL") == "1",
             logLevel: value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info,
             schoolCode: value("WANGQIAN_SCHOOL_CODE") ?? "10001"
         )
+    }
+
+    /// Parses `a=1,b=2` into librdkafka properties; malformed pairs are ignored.
+    static func properties(_ text: String?) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in (text ?? "").split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if kv.count == 2, !kv[0].isEmpty { result[kv[0]] = kv[1] }
+        }
+        return result
     }
 }

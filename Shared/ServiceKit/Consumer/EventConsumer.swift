@@ -144,6 +144,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
                     } else {
                         self.logger.debug("duplicate event skipped", metadata: ["event.id": "\(consumed.id)"])
                     }
+                    try await Outbox.confirm(consumed.id, on: connection)
                     try await Self.storeOffset(message, on: connection)
                 }
                 await progress.applied(topic: message.topic, partition: message.partition, offset: message.offset)

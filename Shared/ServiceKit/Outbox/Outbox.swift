@@ -36,6 +36,12 @@ public enum Outbox {
             );
             create index outbox_unpublished on outbox (seq) where published_at is null;
             """),
+        // A service consumes its own agreement events too; `confirmed` records that its consumer saw one in the log.
+        PostgresMigration(version: 4, name: "outbox confirmation", sql: """
+            alter table outbox add column confirmed boolean not null default false;
+            update outbox set confirmed = true where published_at is not null;
+            create index outbox_unconfirmed on outbox (published_at) where published_at is not null and not confirmed;
+            """),
     ]
 
     /// Records events inside the caller's transaction.
@@ -46,6 +52,11 @@ public enum Outbox {
                 values (\(r.eventID), \(r.topic), \(r.key), \(PostgresJSON(r.headers)), \(r.value))
                 """)
         }
+    }
+
+    /// Records, in the consumer's transaction, that one of our own events was read back from the log.
+    public static func confirm(_ eventID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.execute("update outbox set confirmed = true where event_id = \(eventID) and not confirmed")
     }
 
     /// How many events are recorded but not yet published (for readiness and status).

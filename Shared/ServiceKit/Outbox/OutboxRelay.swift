@@ -15,8 +15,13 @@ public final class OutboxRelay: Service, Sendable {
     private let logger: Logger
     private let wake: Signal
     private let batchSize: Int
+    private let confirmedTopics: [String]
+    private let republishAfter: Duration
 
-    public init(pool: PostgresPool, producer: KafkaProducer, logger: Logger, batchSize: Int = 500) {
+    public init(pool: PostgresPool, producer: KafkaProducer, logger: Logger, confirmedTopics: [String] = [],
+                republishAfter: Duration = .seconds(3), batchSize: Int = 500) {
+        self.confirmedTopics = confirmedTopics
+        self.republishAfter = republishAfter
         self.pool = pool
         self.producer = producer
         self.logger = logger
@@ -29,8 +34,13 @@ public final class OutboxRelay: Service, Sendable {
 
     public func run() async throws {
         var backoff = Duration.milliseconds(100)
+        var lastCheck = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
+                if ContinuousClock.now - lastCheck > .seconds(1) {
+                    lastCheck = ContinuousClock.now
+                    try await requeueUnconfirmed()
+                }
                 let published = try await publishBatch()
                 backoff = .milliseconds(100)
                 if published == 0 { await wake.wait(upTo: .milliseconds(200)) }
@@ -39,6 +49,21 @@ public final class OutboxRelay: Service, Sendable {
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }
+        }
+    }
+
+    /// Puts events back in the queue that were acknowledged but never read back from the log.
+    func requeueUnconfirmed() async throws {
+        guard !confirmedTopics.isEmpty, republishAfter > .zero else { return }
+        let seconds = Double(republishAfter.components.seconds) + Double(republishAfter.components.attoseconds) / 1e18
+        let requeued = try await pool.execute("""
+            update outbox set published_at = null, attempts = attempts + 1
+            where published_at is not null and not confirmed and topic = any(\(confirmedTopics)::text[])
+              and published_at < now() - make_interval(secs => \(seconds))
+            """)
+        if requeued > 0 {
+            logger.warning("events acknowledged by the broker but not found in the log; publishing them again",
+                           metadata: ["count": "\(requeued)"])
         }
     }
 

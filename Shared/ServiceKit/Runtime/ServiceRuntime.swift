@@ -36,8 +36,10 @@ public final class ServiceRuntime: Sendable {
         self.logger = logger
         self.pool = pool
         self.producer = producer
-        self.topics = Topics(prefix: config.topicPrefix)
-        self.relay = OutboxRelay(pool: pool, producer: producer, logger: logger)
+        let topics = Topics(prefix: config.topicPrefix)
+        self.topics = topics
+        self.relay = OutboxRelay(pool: pool, producer: producer, logger: logger,
+                                 confirmedTopics: [topics.agreementEvents], republishAfter: config.republishAfter)
         self.progress = ConsumerProgress()
         self.arrivals = EventArrivals()
         self.tokens = tokens
@@ -59,7 +61,7 @@ public final class ServiceRuntime: Sendable {
         try await KafkaAdmin.createTopics(
             topics.all.map { KafkaAdmin.TopicSpec(name: $0.name, partitions: Int32($0.partitions)) },
             config: config.kafka, logger: logger)
-        let producer = try KafkaProducer.make(config: config.kafka, logger: logger)
+        let producer = try KafkaProducer.make(config: config.producerKafka, logger: logger)
         let tokens = try await TokenAuthority(secret: config.jwtSecret)
         return ServiceRuntime(config: config, logger: logger, pool: pool, producer: producer, tokens: tokens)
     }
