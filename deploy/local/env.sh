@@ -7,10 +7,14 @@
 : "${WANGQIAN_STATE_DIR:=${TMPDIR:-/tmp}/wangqian}"
 : "${KAFKA_BROKERS:=127.0.0.1:9092}"
 : "${PGHOST:=127.0.0.1}"
+: "${PGPORT:=5432}"
+: "${PGUSER:=wangqian}"
+: "${PGPASSWORD:=wangqian}"
 # Tansu 0.6.0 (the local broker) hides the last record of a multi-record batch until more data arrives, so local
 # producers send one record per batch. On Apache Kafka leave this empty. (Tansu also sometimes loses acknowledged
 # records when several producers write one partition at once: the outbox relay's read-back confirmation covers that.)
 : "${KAFKA_PRODUCER_PROPERTIES=batch.num.messages=1}"
+export RDKAFKA_MIN_VERSION RDKAFKA_SOURCE_SUITE RDKAFKA_SOURCE_VERSION TANSU_PYPI_VERSION
 export KAFKA_PRODUCER_PROPERTIES WANGQIAN_STATE_DIR KAFKA_BROKERS PGHOST PGPORT PGUSER PGPASSWORD
 
 tansu_bin() {
