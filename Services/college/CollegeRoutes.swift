@@ -70,11 +70,13 @@ struct CollegeRoutes: Sendable {
             let review = CollegeReview(contactPerson: body.contactPerson, contactPhone: body.contactPhone,
                                        postalCode: body.postalCode, mailingAddress: body.mailingAddress)
             try checked { () throws(AgreementRefusal) in try AgreementValidation.validate(review) }
-            guard agreement.status == .confirmed || agreement.agreementNumber != nil else {
-                // Refuse before reserving a number for an agreement that cannot be approved now.
-                return try await self.respond(try await commands.execute(
-                    .collegeApprove(review: review, agreementNumber: AgreementNumber(year: 2000, schoolCode: runtime.config.schoolCode, serial: 0)),
-                    on: agreement.id, by: identity.actor))
+            // Ask the domain first, so that no number is reserved for an agreement that cannot be approved now.
+            if agreement.agreementNumber == nil {
+                let provisional = AgreementNumber(year: Self.year(runtime.clock.now), schoolCode: runtime.config.schoolCode, serial: 1)
+                _ = try checked { () throws(AgreementRefusal) in
+                    try AgreementDecider.decide(.collegeApprove(review: review, agreementNumber: provisional),
+                                                by: identity.actor, state: agreement, now: runtime.clock.now)
+                }
             }
             let number = try await CollegeStore.agreementNumber(
                 for: agreement.id, year: Self.year(runtime.clock.now), schoolCode: runtime.config.schoolCode, pool: runtime.pool)
