@@ -64,10 +64,18 @@ let package = Package(
             path: "Shared/ServiceKit", swiftSettings: strict),
 
         // The four role services.
-        .executableTarget(name: "StudentService", dependencies: ["ServiceKit"], path: "Services/student", swiftSettings: strict),
-        .executableTarget(name: "EmployerService", dependencies: ["ServiceKit"], path: "Services/employer", swiftSettings: strict),
-        .executableTarget(name: "CollegeService", dependencies: ["ServiceKit"], path: "Services/college", swiftSettings: strict),
-        .executableTarget(name: "SchedulerService", dependencies: ["ServiceKit"], path: "Services/scheduler", swiftSettings: strict),
+        .executableTarget(
+            name: "StudentService", dependencies: ["ServiceKit"], path: "Services/student",
+            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
+        .executableTarget(
+            name: "EmployerService", dependencies: ["ServiceKit"], path: "Services/employer",
+            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
+        .executableTarget(
+            name: "CollegeService", dependencies: ["ServiceKit"], path: "Services/college",
+            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
+        .executableTarget(
+            name: "SchedulerService", dependencies: ["ServiceKit"], path: "Services/scheduler",
+            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
         .executableTarget(
             name: "WangqianCtl",
             dependencies: ["ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -10,6 +10,6 @@ struct CollegeMain {
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: CollegeStore.migrations)
         let router = Router(context: AppRequestContext.self)
         CollegeRoutes(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: CollegeOpenAPI.document, commandRoles: [.counselor, .employmentOffice])
+        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.counselor, .employmentOffice])
     }
 }

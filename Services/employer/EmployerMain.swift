@@ -10,6 +10,6 @@ struct EmployerMain {
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: EmployerRegistry.migrations)
         let router = Router(context: AppRequestContext.self)
         EmployerRoutes(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: EmployerOpenAPI.document, commandRoles: [.employer])
+        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employer])
     }
 }

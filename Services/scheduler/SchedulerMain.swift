@@ -14,6 +14,6 @@ struct SchedulerMain {
         let firing = TimerFiring(runtime: runtime)
         let router = Router(context: AppRequestContext.self)
         SchedulerRoutes(runtime: runtime, firing: firing).add(to: router)
-        try await runtime.run(router: router, services: [consumer, firing], openAPI: SchedulerOpenAPI.document, commandRoles: [.employmentOffice])
+        try await runtime.run(router: router, services: [consumer, firing], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employmentOffice])
     }
 }

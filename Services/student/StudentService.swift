@@ -13,6 +13,6 @@ enum StudentService {
             onOther: { event, connection in try await StudentStore.apply(event, on: connection) })
         let router = Router(context: AppRequestContext.self)
         StudentRoutes(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: [consumer], openAPI: StudentOpenAPI.document, commandRoles: [.student])
+        try await runtime.run(router: router, services: [consumer], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.student])
     }
 }
