@@ -53,7 +53,11 @@ start_broker() {
     broker_up || { echo "Tansu did not start; see $WANGQIAN_STATE_DIR/tansu.log" >&2; exit 1; }
   fi
   local bin existing; bin=$(tansu_bin)
-  existing=$("$bin" topic list --broker "tcp://$KAFKA_BROKERS" 2>/dev/null || true)
+  # Listening is not enough: the broker must answer.
+  if ! existing=$(timeout 20 "$bin" topic list --broker "tcp://$KAFKA_BROKERS" 2>&1); then
+    echo "the broker on $KAFKA_BROKERS does not answer (stop it with deploy/local/infra.sh stop): $existing" >&2
+    exit 1
+  fi
   for spec in "${TOPICS[@]}"; do
     local name=${spec%%:*} parts=${spec##*:}
     if ! grep -q "\"$name\"\|^$name\$\|\b$name\b" <<<"$existing"; then
@@ -64,7 +68,11 @@ start_broker() {
 
 stop_broker() {
   if [ -f "$WANGQIAN_STATE_DIR/tansu.pid" ]; then
-    kill "$(cat "$WANGQIAN_STATE_DIR/tansu.pid")" 2>/dev/null || true
+    local pid; pid=$(cat "$WANGQIAN_STATE_DIR/tansu.pid")
+    kill "$pid" 2>/dev/null || true
+    # Wait for it to go, so that a start right after this finds the port free.
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
     rm -f "$WANGQIAN_STATE_DIR/tansu.pid"
     log "broker stopped"
   fi
