@@ -89,7 +89,7 @@ public final class OutboxRelay: Service, Sendable {
                 seqs.append(try row.decode("seq", as: Int64.self))
             }
             _ = try await self.producer.sendAll(messages)
-            try await connection.execute("update outbox set published_at = now() where seq <= \(seqs.last!) and published_at is null")
+            try await connection.execute("update outbox set published_at = clock_timestamp() where seq <= \(seqs.last!) and published_at is null")
             return messages.count
         }
     }
