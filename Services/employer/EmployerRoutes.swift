@@ -39,7 +39,7 @@ struct EmployerRoutes: Sendable {
     struct BatchResult: Encodable, Sendable {
         var agreementID: String
         var outcome: String
-        var commandId: UUID?
+        var commandId: String?
         var error: ErrorBody?
         struct ErrorBody: Encodable, Sendable { var code: String; var message: String }
     }
@@ -153,8 +153,8 @@ struct EmployerRoutes: Sendable {
                 throw APIError.notFound("没有找到该协议")
             }
             switch try await sign(agreement, body.employerOpinion, body.supervisorOpinion, nil, identity) {
-            case .applied(let id, _): return BatchResult(agreementID: raw, outcome: "applied", commandId: id)
-            case .pending(let id): return BatchResult(agreementID: raw, outcome: "pending", commandId: id)
+            case .applied(let id, _): return BatchResult(agreementID: raw, outcome: "applied", commandId: id.wire)
+            case .pending(let id): return BatchResult(agreementID: raw, outcome: "pending", commandId: id.wire)
             case .unchanged: return BatchResult(agreementID: raw, outcome: "unchanged")
             }
         } catch let error as APIError {

@@ -53,11 +53,11 @@ enum Timers {
     }
 
     struct Timer: Codable, Sendable {
-        var agreementID: UUID
+        var agreementID: String
         var signingRound: Int
         var dueAt: Date
         var status: String
-        var eventID: UUID?
+        var eventID: String?
         var note: String?
     }
 
@@ -67,8 +67,8 @@ enum Timers {
             order by due_at limit 500
             """)
         return try rows.map { row in
-            Timer(agreementID: try row.decode("agreement_id"), signingRound: try row.decode("signing_round"),
-                  dueAt: try row.decode("due_at"), status: try row.decode("status"), eventID: try row.decode("event_id"),
+            Timer(agreementID: try row.decode("agreement_id", as: UUID.self).wire, signingRound: try row.decode("signing_round"),
+                  dueAt: try row.decode("due_at"), status: try row.decode("status"), eventID: try row.decode("event_id", as: UUID?.self)?.wire,
                   note: try row.decode("note"))
         }
     }

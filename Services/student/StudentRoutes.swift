@@ -13,7 +13,7 @@ struct StudentRoutes: Sendable {
         var reviewStatus: String
         var canSign: Bool
         var notices: StudentStore.Notices
-        var agreementID: UUID
+        var agreementID: String
     }
 
     struct NoticesRequest: Decodable { var signingNotice: Bool; var breachExplanation: Bool }
@@ -35,7 +35,7 @@ struct StudentRoutes: Sendable {
             let student = try await self.student(request)
             return Me(student: student, reviewStatus: student.reviewStatus.rawValue, canSign: student.reviewStatus.permitsSigning,
                       notices: try await StudentStore.notices(student.studentID, pool: runtime.pool),
-                      agreementID: AgreementID.forStudent(student.studentID).uuid)
+                      agreementID: AgreementID.forStudent(student.studentID).uuid.wire)
         }
         router.post("/v1/me/notices") { request, context -> StudentStore.Notices in
             let student = try await self.student(request)

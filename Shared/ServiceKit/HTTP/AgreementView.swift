@@ -24,7 +24,7 @@ public struct AgreementView: ResponseEncodable, Sendable {
 /// The answer to a command.
 public struct CommandResponse: ResponseEncodable, Sendable {
     public var outcome: String
-    public var commandId: UUID?
+    public var commandId: String?
     public var agreement: AgreementView?
 
     public static func from(_ result: CommandResult, runtime: ServiceRuntime) async throws -> Response {
@@ -36,11 +36,11 @@ public struct CommandResponse: ResponseEncodable, Sendable {
             body = CommandResponse(outcome: "unchanged", commandId: nil,
                                    agreement: try await agreement.asyncMap { try await AgreementView.load($0, runtime: runtime) })
         case .applied(let id, let agreement):
-            body = CommandResponse(outcome: "applied", commandId: id, agreement: try await AgreementView.load(agreement, runtime: runtime))
+            body = CommandResponse(outcome: "applied", commandId: id.wire, agreement: try await AgreementView.load(agreement, runtime: runtime))
         case .pending(let id):
-            body = CommandResponse(outcome: "pending", commandId: id, agreement: nil)
+            body = CommandResponse(outcome: "pending", commandId: id.wire, agreement: nil)
             status = .accepted
-            location = "/v1/commands/\(id.uuidString.lowercased())"
+            location = "/v1/commands/\(id.wire)"
         }
         var response = try JSON.encoder.encodeResponse(body)
         response.status = status

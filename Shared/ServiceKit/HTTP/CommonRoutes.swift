@@ -34,9 +34,9 @@ extension ServiceRuntime {
                 throw APIError.notFound("没有找到该操作")
             }
             if let (outcome, refusal) = try await AgreementProjection.outcome(of: id, on: runtime.pool) {
-                return CommandStatus(commandId: id, outcome: outcome, error: refusal.map(CommandStatus.ErrorBody.init))
+                return CommandStatus(commandId: id.wire, outcome: outcome, error: refusal.map(CommandStatus.ErrorBody.init))
             }
-            return CommandStatus(commandId: id, outcome: "pending", error: nil)
+            return CommandStatus(commandId: id.wire, outcome: "pending", error: nil)
         }
         router.get("/v1/projection/agreements/:id") { request, context -> AgreementView in
             _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
@@ -78,7 +78,7 @@ struct CommandStatus: ResponseEncodable, Sendable {
         var message: String
         init(_ refusal: AgreementRefusal) { code = refusal.code.rawValue; message = refusal.message }
     }
-    var commandId: UUID
+    var commandId: String
     var outcome: String
     var error: ErrorBody?
 }
@@ -86,7 +86,7 @@ struct CommandStatus: ResponseEncodable, Sendable {
 /// A whole projection, for comparing services with each other and with a fresh replay of the log.
 public struct ProjectionDigest: ResponseEncodable, Sendable {
     public struct Entry: Codable, Sendable, Equatable {
-        public var id: UUID
+        public var id: String
         public var status: String
         public var version: Int
         public var state: Agreement
@@ -97,8 +97,8 @@ public struct ProjectionDigest: ResponseEncodable, Sendable {
 
     public init(service: String, agreements: [Agreement], eventsApplied: Int?) {
         self.service = service
-        self.agreements = agreements.sorted { $0.id.uuid.uuidString < $1.id.uuid.uuidString }
-            .map { Entry(id: $0.id.uuid, status: $0.status.rawValue, version: $0.version, state: $0) }
+        self.agreements = agreements.sorted { $0.id.uuid.wire < $1.id.uuid.wire }
+            .map { Entry(id: $0.id.uuid.wire, status: $0.status.rawValue, version: $0.version, state: $0) }
         self.eventsApplied = eventsApplied
     }
 

@@ -34,3 +34,8 @@ public enum JSON {
         return try? Date(s, strategy: .iso8601)
     }
 }
+
+extension UUID {
+    /// The form every API writes identifiers in: lower-case, as agreement IDs and CloudEvents `ce_id`s are.
+    public var wire: String { uuidString.lowercased() }
+}

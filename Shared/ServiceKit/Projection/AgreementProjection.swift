@@ -109,7 +109,7 @@ public enum AgreementProjection {
         return try rows.map { row in
             let refusal = try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value
             return TimelineEntry(
-                eventID: try row.decode("event_id"), type: try row.decode("event_type"),
+                eventID: try row.decode("event_id", as: UUID.self).wire, type: try row.decode("event_type"),
                 actor: try row.decode("actor", as: PostgresJSON<Actor>.self).value, at: try row.decode("at"),
                 outcome: try row.decode("outcome"), code: refusal?.code.rawValue, reason: refusal?.message)
         }
@@ -125,7 +125,7 @@ public enum AgreementProjection {
 
 /// One line of an agreement's audit trail.
 public struct TimelineEntry: Codable, Sendable, Equatable {
-    public var eventID: UUID
+    public var eventID: String
     public var type: String
     public var actor: Actor
     public var at: Date

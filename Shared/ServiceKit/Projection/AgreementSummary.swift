@@ -4,7 +4,7 @@ import WangqianPostgres
 
 /// One line of a list (待签约信息, 已签约信息, the review queue, filing search results).
 public struct AgreementSummary: Codable, Sendable {
-    public var id: UUID
+    public var id: String
     public var studentID: String
     public var studentName: String
     public var collegeCode: String
@@ -38,7 +38,7 @@ public struct AgreementSummary: Codable, Sendable {
         return try rows.map { row in
             let status: String = try row.decode("status")
             return AgreementSummary(
-                id: try row.decode("id"), studentID: try row.decode("student_id"), studentName: try row.decode("student_name"),
+                id: try row.decode("id", as: UUID.self).wire, studentID: try row.decode("student_id"), studentName: try row.decode("student_name"),
                 collegeCode: try row.decode("college_code"), employerID: try row.decode("employer_id"),
                 employerName: try row.decode("employer_name"), status: status,
                 statusName: AgreementStatus(rawValue: status)?.displayName ?? status,
