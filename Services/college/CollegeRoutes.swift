@@ -129,7 +129,7 @@ struct CollegeRoutes: Sendable {
     private func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> Agreement {
         guard let raw = context.parameters.get("id"), let uuid = UUID(uuidString: raw),
               let agreement = try await AgreementProjection.load(AgreementID(uuid), on: runtime.pool),
-              identity.role == .employmentOffice || agreement.student.collegeCode == identity.collegeCode else {
+              identity.canSee(agreement) else {
             throw APIError.notFound("没有找到该协议")
         }
         return agreement

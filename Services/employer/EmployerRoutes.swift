@@ -149,7 +149,7 @@ struct EmployerRoutes: Sendable {
         do {
             guard let uuid = UUID(uuidString: raw),
                   let agreement = try await AgreementProjection.load(AgreementID(uuid), on: runtime.pool),
-                  agreement.employerID == identity.subject else {
+                  identity.canSee(agreement) else {
                 throw APIError.notFound("没有找到该协议")
             }
             switch try await sign(agreement, body.employerOpinion, body.supervisorOpinion, nil, identity) {
@@ -179,7 +179,7 @@ struct EmployerRoutes: Sendable {
     private func own(_ context: AppRequestContext, _ identity: Identity) async throws -> Agreement {
         guard let raw = context.parameters.get("id"), let uuid = UUID(uuidString: raw),
               let agreement = try await AgreementProjection.load(AgreementID(uuid), on: runtime.pool),
-              agreement.employerID == identity.subject else {
+              identity.canSee(agreement) else {
             throw APIError.notFound("没有找到该协议")
         }
         return agreement

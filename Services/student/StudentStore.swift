@@ -87,8 +87,8 @@ enum StudentStore {
                 select snapshot from employers where approved and not suspended order by name limit \(limit)
                 """)
         } else {
-            let substrings = terms.map { "%\(escapeLike($0))%" }
-            let inOrder = "%" + query.filter { !$0.isWhitespace }.map { escapeLike(String($0)) }.joined(separator: "%") + "%"
+            let substrings = terms.map { "%\($0.likeEscaped)%" }
+            let inOrder = "%" + query.filter { !$0.isWhitespace }.map { String($0).likeEscaped }.joined(separator: "%") + "%"
             rows = try await pool.query("""
                 select snapshot from employers
                 where approved and not suspended
@@ -99,10 +99,6 @@ enum StudentStore {
                 """)
         }
         return try rows.map { try $0.decode("snapshot", as: PostgresJSON<EmployerSnapshot>.self).value }
-    }
-
-    private static func escapeLike(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     struct Notices: Codable, Sendable, ResponseEncodable {

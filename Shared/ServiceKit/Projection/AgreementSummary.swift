@@ -22,7 +22,7 @@ public struct AgreementSummary: Codable, Sendable {
         on pool: PostgresPool, employerID: String? = nil, collegeCode: String? = nil, statuses: [String],
         query: String?, studentID: String? = nil, agreementNumber: String? = nil, limit: Int = 200
     ) async throws -> [AgreementSummary] {
-        let pattern = query.map { "%\($0.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_"))%" }
+        let pattern = query.map { "%\($0.likeEscaped)%" }
         let rows = try await pool.query("""
             select id, student_id, student_name, college_code, employer_id, employer_name, status, agreement_number, version, updated_at
             from agreements
@@ -45,5 +45,12 @@ public struct AgreementSummary: Codable, Sendable {
                 agreementNumber: try row.decode("agreement_number"), version: try row.decode("version"),
                 updatedAt: try row.decode("updated_at"))
         }
+    }
+}
+
+extension String {
+    /// This text as a literal inside a SQL `LIKE`/`ILIKE` pattern: `\`, `%` and `_` lose their special meaning.
+    public var likeEscaped: String {
+        replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }
