@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
@@ -48,7 +49,8 @@ let package = Package(
         // The pure domain and the public event contract.
         .target(name: "AgreementDomain", path: "Shared/Domain", swiftSettings: strict),
         .target(
-            name: "AgreementContract", dependencies: ["AgreementDomain"],
+            name: "AgreementContract",
+            dependencies: ["AgreementDomain", .product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/Contract", swiftSettings: strict),
 
         // What every service shares: configuration, HTTP glue, tokens, outbox, projections.
@@ -60,6 +62,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/ServiceKit", swiftSettings: strict),
 

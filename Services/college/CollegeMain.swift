@@ -6,10 +6,10 @@ import ServiceKit
 @main
 struct CollegeMain {
     static func main() async throws {
-        let config = ServiceConfiguration.fromEnvironment(service: "college", defaultPort: 8083)
+        let config = ServiceConfiguration.load(service: "college", defaultPort: 8083)
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: CollegeStore.migrations)
-        let router = Router(context: AppRequestContext.self)
+        let router = runtime.makeRouter()
         CollegeRoutes(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.counselor, .employmentOffice])
+        try await runtime.run(router: router, services: runtime.consumers(), openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.counselor, .employmentOffice])
     }
 }

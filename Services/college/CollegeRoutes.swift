@@ -21,6 +21,7 @@ struct CollegeRoutes: Sendable {
     func add(to router: Router<AppRequestContext>) {
         router.post("/v1/roster/import") { request, context -> ImportReport in
             _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
+            try request.requireContentType(["text/csv", "text/plain"])
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
                 throw APIError.badRequest("malformed_body", "名单文件必须是 UTF-8 编码的 CSV")
@@ -46,14 +47,14 @@ struct CollegeRoutes: Sendable {
         }
         router.get("/v1/reviews") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            let statuses: [String] = switch request.query("view") ?? "pending" {
+            let statuses: [String] = switch try request.query("view") ?? "pending" {
             case "pending": ["confirmed"]
             case "approved": ["approved", "printed", "filed"]
             case "all": AgreementStatus.allCases.map(\.rawValue)
             default: throw APIError.validation("view 只能是 pending、approved 或 all", field: "view")
             }
             return AgreementList(agreements: try await AgreementSummary.search(
-                on: runtime.pool, collegeCode: Self.college(identity), statuses: statuses, query: request.query("q")))
+                on: runtime.pool, collegeCode: Self.college(identity), statuses: statuses, query: try request.query("q")))
         }
         router.get("/v1/reviews/prefill") { request, _ -> Prefill in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.counselor])
@@ -110,7 +111,7 @@ struct CollegeRoutes: Sendable {
         }
         router.get("/v1/filing") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            let studentID = request.query("studentID"), number = request.query("agreementNumber")
+            let studentID = try request.query("studentID"), number = try request.query("agreementNumber")
             guard studentID != nil || number != nil else {
                 throw APIError.validation("请输入学号或协议书号", field: "studentID")
             }

@@ -46,7 +46,7 @@ enum CollegeStore {
                     insert into roster (student_id, college_code, snapshot) values (\(s.studentID), \(s.collegeCode), \(PostgresJSON(s)))
                     on conflict (student_id) do update set college_code = excluded.college_code, snapshot = excluded.snapshot, updated_at = now()
                     """)
-                records.append(runtime.outboxRecord(for: .roster(.studentRecordPublished(StudentRecordPublished(student: s, at: runtime.clock.now)))))
+                records.append(try runtime.outboxRecord(for: .roster(.studentRecordPublished(StudentRecordPublished(student: s, at: runtime.clock.now)))))
             }
             try await Outbox.append(records, on: connection)
         }
@@ -56,6 +56,8 @@ enum CollegeStore {
     /// The agreement's number: the one it already has, or the next serial of the year (assigned once).
     static func agreementNumber(for id: AgreementID, year: Int, schoolCode: String, pool: PostgresPool) async throws -> AgreementNumber {
         try await pool.withTransaction { connection in
+            // Two approvals at the same moment: the second waits here, then finds the first one's number.
+            try await connection.execute("select pg_advisory_xact_lock(7301002, hashtext(\(id.uuid.wire)))")
             if let row = try await connection.query("select number from agreement_numbers where agreement_id = \(id.uuid)").first,
                let number = AgreementNumber(parsing: try row.decode("number", as: String.self)) {
                 return number

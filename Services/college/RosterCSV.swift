@@ -40,28 +40,23 @@ enum RosterCSV {
                 return fields[j].trimmingCharacters(in: .whitespaces)
             }
             let id = field("studentID")
-            func reject(_ reason: String) { rows.append(RowResult(row: rowNumber, studentID: id.isEmpty ? nil : id, outcome: "rejected", error: reason)) }
-            guard !id.isEmpty else { reject("缺少学号"); continue }
-            guard id.count <= 20, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { reject("学号格式不正确"); continue }
-            guard !seen.contains(id) else { reject("学号在文件中重复"); continue }
-            let name = field("name")
-            guard !name.isEmpty, name.count <= 50 else { reject(name.isEmpty ? "缺少姓名" : "姓名过长"); continue }
-            let gender = field("gender")
-            guard ["男", "女"].contains(gender) else { reject("性别只能是“男”或“女”"); continue }
-            let collegeCode = field("collegeCode"), collegeName = field("collegeName")
-            guard !collegeCode.isEmpty, collegeCode.count <= 20 else { reject("缺少学院代码"); continue }
-            guard !collegeName.isEmpty else { reject("缺少学院名称"); continue }
-            let major = field("major"), degree = field("degree")
-            guard !major.isEmpty else { reject("缺少专业"); continue }
-            guard !degree.isEmpty else { reject("缺少学历层次"); continue }
-            guard let year = Int(field("graduationYear")), (2000...2100).contains(year) else { reject("毕业年份不正确"); continue }
-            guard let status = SourceReviewStatus(rawValue: field("reviewStatus")) else {
-                reject("生源信息审核状态不正确：\(field("reviewStatus"))"); continue
+            func reject(_ reason: String) {
+                let shownID = id.isEmpty || AgreementValidation.containsForbiddenControl(id) ? nil : String(id.prefix(AgreementValidation.maxStudentIDLength))
+                rows.append(RowResult(row: rowNumber, studentID: shownID, outcome: "rejected", error: reason))
             }
+            guard !id.isEmpty else { reject("缺少学号"); continue }
+            guard !seen.contains(id) else { reject("学号在文件中重复"); continue }
+            guard let status = SourceReviewStatus(rawValue: field("reviewStatus")) else {
+                reject("生源信息审核状态不正确：\(field("reviewStatus").prefix(20))"); continue
+            }
+            let student = StudentSnapshot(
+                studentID: id, name: field("name"), gender: field("gender"), collegeCode: field("collegeCode"),
+                collegeName: field("collegeName"), major: field("major"), degree: field("degree"),
+                graduationYear: Int(field("graduationYear")) ?? 0, reviewStatus: status)
+            // The one home of the field rules: the domain's validation.
+            if let problem = AgreementValidation.problems(in: student).first { reject(problem.message); continue }
             seen.insert(id)
-            students.append(StudentSnapshot(studentID: id, name: name, gender: gender, collegeCode: collegeCode,
-                                            collegeName: collegeName, major: major, degree: degree,
-                                            graduationYear: year, reviewStatus: status))
+            students.append(student)
             rows.append(RowResult(row: rowNumber, studentID: id, outcome: "imported", error: nil))
         }
         return Parsed(students: students, rows: rows)

@@ -13,7 +13,7 @@ struct WangqianCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wangqianctl",
         abstract: "Wangqian development and operations tool.",
-        subcommands: [Token.self, Replay.self])
+        subcommands: [Token.self, Replay.self, Keys.self])
 }
 
 /// Mints a development token.
@@ -23,13 +23,14 @@ struct Token: AsyncParsableCommand {
     @Option(help: "student, employer, counselor or office") var role: String
     @Option(help: "student ID, employer ID or staff ID") var subject: String
     @Option(help: "college code (counselors)") var college: String?
-    @Option(help: "validity in hours") var hours: Double = 12
+    @Option(help: "validity in hours (at most WANGQIAN_TOKEN_MAX_LIFETIME_SECONDS, default 8 h)") var hours: Double = 8
 
     func run() async throws {
         guard let role = Role(rawValue: role) else { throw ValidationError("unknown role \(role)") }
         if role == .counselor, college == nil { throw ValidationError("a counselor token needs --college") }
-        let secret = ProcessInfo.processInfo.environment["WANGQIAN_JWT_SECRET"] ?? ServiceConfiguration.developmentJWTSecret
-        let authority = try await TokenAuthority(secret: secret)
+        let secret = try ServiceConfiguration.tokenSecret(profile: try ServiceConfiguration.profile())
+        let cap = ProcessInfo.processInfo.environment["WANGQIAN_TOKEN_MAX_LIFETIME_SECONDS"].flatMap(Double.init) ?? 8 * 3600
+        let authority = try await TokenAuthority(secret: secret, maxLifetime: cap)
         print(try await authority.sign(Identity(role: role, subject: subject, collegeCode: college), validFor: hours * 3600))
     }
 }
@@ -59,12 +60,15 @@ struct Replay: AsyncParsableCommand {
                 if Date().timeIntervalSince(lastSeen.withLock { $0 }) > idle { await consumer.close(); return }
             }
         }
+        // The same checks as every service: only correctly signed events their emitter may emit count.
+        let keys = try ServiceConfiguration.eventVerifier()
         var states: [AgreementID: Agreement] = [:]
         var seen = Set<UUID>()
         var applied = 0
         for try await message in consumer.messages {
             lastSeen.withLock { $0 = Date() }
-            guard let decoded = try? CloudEvent.decode(headers: message.headers.map { ($0.key, $0.value) }, value: message.value),
+            guard let decoded = try? keys.open(key: String(decoding: message.key ?? [], as: UTF8.self),
+                                               headers: message.headers.map { ($0.key, $0.value) }, value: message.value),
                   case .agreement(let event) = decoded.event, seen.insert(decoded.id).inserted else { continue }
             if let next = try? AgreementDecider.evolve(states[event.agreementID], event) {
                 states[event.agreementID] = next
@@ -74,5 +78,21 @@ struct Replay: AsyncParsableCommand {
         watchdog.cancel()
         let digest = ProjectionDigest(service: "replay", agreements: Array(states.values), eventsApplied: applied)
         print(String(decoding: try JSON.encoder.encode(digest), as: UTF8.self))
+    }
+}
+
+/// Makes a fresh set of event signing keys for the four services.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a fresh Ed25519 key pair per service as environment settings (WANGQIAN_EVENT_SIGNING_KEY per service, WANGQIAN_EVENT_PUBLIC_KEYS for all).")
+
+    func run() async throws {
+        var publics: [String] = []
+        for service in EventKeyRing.emitters {
+            let pair = EventKeyRing.generate()
+            print("\(service.uppercased())_WANGQIAN_EVENT_SIGNING_KEY=\(pair.privateKey)")
+            publics.append("\(service)=\(pair.publicKey)")
+        }
+        print("WANGQIAN_EVENT_PUBLIC_KEYS=\(publics.joined(separator: ","))")
     }
 }

@@ -6,10 +6,10 @@ import Hummingbird
 @main
 struct EmployerMain {
     static func main() async throws {
-        let config = ServiceConfiguration.fromEnvironment(service: "employer", defaultPort: 8082)
+        let config = ServiceConfiguration.load(service: "employer", defaultPort: 8082)
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: EmployerRegistry.migrations)
-        let router = Router(context: AppRequestContext.self)
+        let router = runtime.makeRouter()
         EmployerRoutes(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: [runtime.consumer()], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employer])
+        try await runtime.run(router: router, services: runtime.consumers(), openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employer])
     }
 }

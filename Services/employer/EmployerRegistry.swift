@@ -63,7 +63,7 @@ enum EmployerRegistry {
                     """)
                 event = .employerRegistered(EmployerRegistered(employer: employer, at: runtime.clock.now))
             }
-            try await Outbox.append([runtime.outboxRecord(for: .registry(event))], on: connection)
+            try await Outbox.append([try runtime.outboxRecord(for: .registry(event))], on: connection)
         }
         runtime.relay.nudge()
         return try await account(employer.employerID, pool: runtime.pool)!
@@ -77,7 +77,7 @@ enum EmployerRegistry {
                 """)
             guard n == 1 else { return false }
             let event = RegistryEvent.employerApproved(EmployerApproved(employerID: id, approvedBy: staffID, at: runtime.clock.now))
-            try await Outbox.append([runtime.outboxRecord(for: .registry(event))], on: connection)
+            try await Outbox.append([try runtime.outboxRecord(for: .registry(event))], on: connection)
             return true
         }
         if changed { runtime.relay.nudge() }

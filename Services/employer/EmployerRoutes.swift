@@ -70,7 +70,7 @@ struct EmployerRoutes: Sendable {
         }
         router.get("/v1/employers") { request, _ -> AccountList in
             _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
-            let status = request.query("status")
+            let status = try request.query("status")
             if let status, !["pending", "approved"].contains(status) {
                 throw APIError.validation("status 只能是 pending 或 approved", field: "status")
             }
@@ -87,13 +87,13 @@ struct EmployerRoutes: Sendable {
         router.get("/v1/agreements/pending-count") { request, _ -> PendingCount in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
             let row = try await runtime.pool.query("""
-                select count(*)::bigint as n from agreements where employer_id = \(identity.subject) and status = 'submitted'
+                select count(*)::bigint as n from agreements where employer_visible = \(identity.subject) and employer_status = 'submitted'
                 """)[0]
             return PendingCount(unhandled: Int(try row.decode("n", as: Int64.self)))
         }
         router.get("/v1/agreements") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
-            let view = request.query("view") ?? "pending"
+            let view = try request.query("view") ?? "pending"
             let statuses: [String] = switch view {
             case "pending": ["submitted"]
             case "signed": ["employerSigned", "confirmed", "approved", "printed", "filed"]
@@ -101,7 +101,7 @@ struct EmployerRoutes: Sendable {
             default: throw APIError.validation("view 只能是 pending、signed 或 all", field: "view")
             }
             return AgreementList(agreements: try await AgreementSummary.search(
-                on: runtime.pool, employerID: identity.subject, statuses: statuses, query: request.query("q")))
+                on: runtime.pool, employerID: identity.subject, statuses: statuses, query: try request.query("q")))
         }
         router.get("/v1/agreements/:id") { request, context -> AgreementView in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
@@ -109,19 +109,19 @@ struct EmployerRoutes: Sendable {
         }
         router.post("/v1/agreements/:id/sign") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
-            let agreement = try await self.own(context, identity)
+            let agreement = try await self.own(context, identity).current
             let body = try await request.decodeBody(as: SignRequest.self, context: context)
             return try await self.respond(try await self.sign(agreement, body.employerOpinion, body.supervisorOpinion, body.employer, identity))
         }
         router.post("/v1/agreements/:id/return") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
-            let agreement = try await self.own(context, identity)
+            let agreement = try await self.own(context, identity).current
             let body = try await request.decodeBody(as: ReasonRequest.self, context: context)
             return try await self.respond(try await commands.execute(.employerReturn(reason: body.reason), on: agreement.id, by: identity.actor))
         }
         router.post("/v1/agreements/:id/take-back") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
-            let agreement = try await self.own(context, identity)
+            let agreement = try await self.own(context, identity).current
             let body = try await request.decodeBody(as: ReasonRequest.self, context: context)
             return try await self.respond(try await commands.execute(.employerTakeBack(reason: body.reason), on: agreement.id, by: identity.actor))
         }
@@ -148,8 +148,7 @@ struct EmployerRoutes: Sendable {
     private func batchItem(_ raw: String, body: BatchSignRequest, identity: Identity) async -> BatchResult {
         do {
             guard let uuid = UUID(uuidString: raw),
-                  let agreement = try await AgreementProjection.load(AgreementID(uuid), on: runtime.pool),
-                  identity.canSee(agreement) else {
+                  let agreement = try await AgreementProjection.visible(AgreementID(uuid), to: identity, on: runtime.pool)?.current else {
                 throw APIError.notFound("没有找到该协议")
             }
             switch try await sign(agreement, body.employerOpinion, body.supervisorOpinion, nil, identity) {
@@ -175,14 +174,14 @@ struct EmployerRoutes: Sendable {
         return try await commands.execute(.employerSign(section: section), on: agreement.id, by: identity.actor)
     }
 
-    /// The agreement named in the path, if it is addressed to the caller; anything else is "not found".
-    private func own(_ context: AppRequestContext, _ identity: Identity) async throws -> Agreement {
+    /// The agreement named in the path, if it was submitted to the caller (``EmployerVisibility``); anything else
+    /// is "not found".
+    private func own(_ context: AppRequestContext, _ identity: Identity) async throws -> AgreementProjection.Visible {
         guard let raw = context.parameters.get("id"), let uuid = UUID(uuidString: raw),
-              let agreement = try await AgreementProjection.load(AgreementID(uuid), on: runtime.pool),
-              identity.canSee(agreement) else {
+              let visible = try await AgreementProjection.visible(AgreementID(uuid), to: identity, on: runtime.pool) else {
             throw APIError.notFound("没有找到该协议")
         }
-        return agreement
+        return visible
     }
 
     private func respond(_ result: CommandResult) async throws -> Response {

@@ -5,15 +5,15 @@ import ServiceKit
 @main
 struct SchedulerMain {
     static func main() async throws {
-        let config = ServiceConfiguration.fromEnvironment(service: "scheduler", defaultPort: 8084)
+        let config = ServiceConfiguration.load(service: "scheduler", defaultPort: 8084)
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: Timers.migrations)
         try await Timers.restoreClock(runtime)
-        let consumer = runtime.consumer(onAgreement: { event, outcome, connection in
+        let consumers = runtime.consumers(onAgreement: { event, outcome, connection in
             try await Timers.track(event, outcome, on: connection)
         })
         let firing = TimerFiring(runtime: runtime)
-        let router = Router(context: AppRequestContext.self)
+        let router = runtime.makeRouter()
         SchedulerRoutes(runtime: runtime, firing: firing).add(to: router)
-        try await runtime.run(router: router, services: [consumer, firing], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employmentOffice])
+        try await runtime.run(router: router, services: consumers + [firing], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employmentOffice])
     }
 }

@@ -15,7 +15,7 @@ struct SchedulerRoutes: Sendable {
         router.get("/v1/timers") { request, _ -> TimerList in
             _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
             var agreement: UUID?
-            if let raw = request.query("agreementID") {
+            if let raw = try request.query("agreementID") {
                 guard let id = UUID(uuidString: raw) else { throw APIError.validation("agreementID 格式不正确", field: "agreementID") }
                 agreement = id
             }

@@ -53,7 +53,7 @@ final class TimerFiring: Service, Sendable {
                         """)
                     continue
                 }
-                let records = events.map { runtime.outboxRecord(for: $0) }
+                let records = try events.map { try runtime.outboxRecord(for: $0) }
                 try await Outbox.append(records, on: connection)
                 try await connection.execute("""
                     update timers set status = 'fired', event_id = \(records.last?.eventID), note = 'auto-confirmation emitted', updated_at = now()

@@ -5,7 +5,7 @@ import ServiceKit
 @main
 struct StudentMain {
     static func main() async throws {
-        let config = ServiceConfiguration.fromEnvironment(service: "student", defaultPort: 8081)
+        let config = ServiceConfiguration.load(service: "student", defaultPort: 8081)
         try await StudentService.run(config)
     }
 }

@@ -46,9 +46,8 @@ struct StudentRoutes: Sendable {
         }
         router.get("/v1/employers") { request, _ -> EmployerList in
             _ = try await self.student(request)
-            let query = request.query("q") ?? ""
-            guard query.count <= 50 else { throw APIError.validation("搜索内容过长", field: "q") }
-            let limit = min(max(Int(request.query("limit") ?? "") ?? 20, 1), 100)
+            let query = try request.query("q") ?? ""
+            let limit = min(max(Int(try request.query("limit") ?? "") ?? 20, 1), 100)
             return EmployerList(employers: try await StudentStore.searchEmployers(query, limit: limit, pool: runtime.pool))
         }
         router.get("/v1/agreement") { request, _ -> AgreementView in
@@ -61,6 +60,9 @@ struct StudentRoutes: Sendable {
         router.put("/v1/agreement/draft") { request, context -> Response in
             let student = try await self.student(request)
             let body = try await request.decodeBody(as: DraftRequest.self, context: context)
+            try checked { () throws(AgreementRefusal) in
+                try AgreementValidation.validate(identifier: body.employerID, field: "employerID", label: "签约单位")
+            }
             guard let employer = try await StudentStore.selectableEmployer(body.employerID, pool: runtime.pool) else {
                 throw APIError(.unprocessableContent, code: "employer_not_available", message: "所选单位不存在或尚未通过审核", field: "employerID")
             }

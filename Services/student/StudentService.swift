@@ -8,11 +8,11 @@ import WangqianPostgres
 enum StudentService {
     static func run(_ config: ServiceConfiguration) async throws {
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: StudentStore.migrations)
-        let consumer = runtime.consumer(
+        let consumers = runtime.consumers(
             otherTopics: [runtime.topics.studentRoster, runtime.topics.employerRegistry],
             onOther: { event, connection in try await StudentStore.apply(event, on: connection) })
-        let router = Router(context: AppRequestContext.self)
+        let router = runtime.makeRouter()
         StudentRoutes(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: [consumer], openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.student])
+        try await runtime.run(router: router, services: consumers, openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.student])
     }
 }

@@ -21,6 +21,14 @@ public enum ContractError: Error, Hashable, Sendable, CustomStringConvertible {
     case subjectMismatch(header: String, payload: String)
     /// An upcaster could not transform an older payload.
     case upcastFailed(type: String, fromVersion: Int, detail: String)
+    /// The record has no `ce_signature` header.
+    case unsigned
+    /// The signature does not verify under the public key of the service named by `ce_source`.
+    case badSignature(source: String, reason: String)
+    /// The contract does not let `source` emit this type, or not with this actor.
+    case emitterNotAllowed(type: String, source: String, actor: String)
+    /// The encoded record exceeds ``EventLimits/maxRecordBytes``.
+    case tooLarge(bytes: Int, limit: Int)
 
     /// A short stable code, e.g. for a dead-letter header.
     public var code: String {
@@ -35,6 +43,10 @@ public enum ContractError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidPayload: "invalid_payload"
         case .subjectMismatch: "subject_mismatch"
         case .upcastFailed: "upcast_failed"
+        case .unsigned: "unsigned"
+        case .badSignature: "bad_signature"
+        case .emitterNotAllowed: "emitter_not_allowed"
+        case .tooLarge: "too_large"
         }
     }
 
@@ -61,6 +73,14 @@ public enum ContractError: Error, Hashable, Sendable, CustomStringConvertible {
             "subject_mismatch: ce_subject is \"\(header)\" but the payload is about \"\(payload)\""
         case .upcastFailed(let type, let from, let detail):
             "upcast_failed: \(type) from version \(from): \(detail)"
+        case .unsigned:
+            "unsigned: the record has no ce_signature header"
+        case .badSignature(let source, let reason):
+            "bad_signature: the signature is not that of \(source.prefix(100)): \(reason)"
+        case .emitterNotAllowed(let type, let source, let actor):
+            "emitter_not_allowed: \(source.prefix(100)) may not emit \(type.prefix(100)) with actor \(actor.prefix(100))"
+        case .tooLarge(let bytes, let limit):
+            "too_large: the record is \(bytes) bytes, more than the contract's limit of \(limit)"
         }
     }
 }

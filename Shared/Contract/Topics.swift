@@ -26,6 +26,9 @@ public struct Topics: Sendable, Hashable {
          (employerRegistry, Self.registryPartitions), (deadLetter, Self.deadLetterPartitions)]
     }
 
+    /// The topics events are published on (every one but the dead-letter topic).
+    public var published: [String] { [agreementEvents, studentRoster, employerRegistry] }
+
     /// The topic an event is published on.
     public func name(for event: ContractEvent) -> String {
         switch event {

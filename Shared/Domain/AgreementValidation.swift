@@ -8,6 +8,22 @@ public enum AgreementValidation {
     public static let maxOpinionLength = 500
     public static let maxRemarksLength = 2000
     public static let maxAddressLength = 200
+    public static let maxStudentIDLength = 20
+    public static let maxPersonNameLength = 50
+    public static let maxCodeLength = 20
+    /// A search text (query parameters).
+    public static let maxQueryLength = 50
+
+    // MARK: Text
+
+    /// Control characters are refused in every text field: all of Unicode's Cc category (NUL, escape, DEL, C1…)
+    /// except tab and line feed, which free text may hold. PostgreSQL cannot store NUL, and the rest have no place
+    /// in a form.
+    public static func containsForbiddenControl(_ text: String) -> Bool {
+        text.unicodeScalars.contains { s in
+            (s.value < 0x20 && s.value != 0x09 && s.value != 0x0A) || (0x7F...0x9F).contains(s.value)
+        }
+    }
 
     // MARK: Formats
 
@@ -176,12 +192,46 @@ public enum AgreementValidation {
         guard number.isValid else { throw invalid("agreementNumber", "协议书号格式不正确（应为年份4位+学校代码5位+流水号6位）") }
     }
 
-    /// The student's identity fields the agreement relies on.
+    /// The student's basic information (a roster record, and the copy the agreement carries).
     public static func validate(_ student: StudentSnapshot) throws(AgreementRefusal) {
-        var c = Checker(prefix: "student.")
-        c.required(student.studentID.trimmed, "studentID", "学号", max: maxNameLength)
-        c.required(student.name.trimmed, "name", "姓名", max: maxNameLength)
-        c.required(student.collegeCode.trimmed, "collegeCode", "学院代码", max: maxNameLength)
+        try first(problems(in: student, fieldPrefix: "student."))
+    }
+
+    /// Every problem of a roster record: 学号 (ASCII letters and digits), 姓名, 性别 (男/女), 学院代码, 学院名称, 专业,
+    /// 学历层次 and 毕业年份, each within its limit.
+    public static func problems(in student: StudentSnapshot, fieldPrefix: String = "") -> [AgreementRefusal] {
+        var c = Checker(prefix: fieldPrefix)
+        let id = student.studentID.trimmed
+        c.required(id, "studentID", "学号", max: maxStudentIDLength)
+        if !id.isEmpty, id.count <= maxStudentIDLength, !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            c.problems.append(invalid(fieldPrefix + "studentID", "学号格式不正确（只能是字母和数字）"))
+        }
+        c.required(student.name.trimmed, "name", "姓名", max: maxPersonNameLength)
+        if !["男", "女"].contains(student.gender.trimmed) {
+            c.problems.append(invalid(fieldPrefix + "gender", "性别只能是“男”或“女”"))
+        }
+        c.required(student.collegeCode.trimmed, "collegeCode", "学院代码", max: maxCodeLength)
+        c.required(student.collegeName.trimmed, "collegeName", "学院名称", max: maxNameLength)
+        c.required(student.major.trimmed, "major", "专业", max: maxNameLength)
+        c.required(student.degree.trimmed, "degree", "学历层次", max: maxCodeLength)
+        if !(2000...2100).contains(student.graduationYear) {
+            c.problems.append(invalid(fieldPrefix + "graduationYear", "毕业年份不正确"))
+        }
+        return c.problems
+    }
+
+    /// An identifier given by a caller (an employer ID, a student ID in a search): present, within `max`
+    /// characters, without control characters.
+    public static func validate(identifier: String, field: String, label: String, max: Int = maxNameLength) throws(AgreementRefusal) {
+        var c = Checker()
+        c.required(identifier, field, label, max: max)
+        try first(c.problems)
+    }
+
+    /// A search text: at most `maxLength` characters, without control characters.
+    public static func validate(query: String, field: String, maxLength: Int = maxQueryLength) throws(AgreementRefusal) {
+        var c = Checker()
+        c.optional(query, field, "查询参数 \(field) ", max: maxLength)
         try first(c.problems)
     }
 
@@ -201,15 +251,19 @@ public enum AgreementValidation {
 
         mutating func required(_ value: String, _ field: String, _ label: String, max: Int) {
             if value.isEmpty { problems.append(invalid(prefix + field, "请填写\(label)")) }
-            else if value.count > max { problems.append(invalid(prefix + field, "\(label)不能超过\(max)个字")) }
+            else { optional(value, field, label, max: max) }
         }
 
         mutating func optional(_ value: String?, _ field: String, _ label: String, max: Int) {
-            if let value, value.count > max { problems.append(invalid(prefix + field, "\(label)不能超过\(max)个字")) }
+            guard let value else { return }
+            // Counting characters of a huge text is slow: a byte count above 4 bytes per allowed character is over.
+            if value.utf8.count > max * 4 || value.count > max { problems.append(invalid(prefix + field, "\(label)不能超过\(max)个字")) }
+            else if containsForbiddenControl(value) { problems.append(invalid(prefix + field, "\(label)不能包含控制字符")) }
         }
 
         mutating func format(_ value: String, _ field: String, _ label: String, _ isValid: (String) -> Bool) {
             if value.isEmpty { problems.append(invalid(prefix + field, "请填写\(label)")) }
+            else if containsForbiddenControl(value) { problems.append(invalid(prefix + field, "\(label)不能包含控制字符")) }
             else if !isValid(value) { problems.append(invalid(prefix + field, "\(label)格式不正确")) }
         }
     }

@@ -23,8 +23,10 @@ public struct KafkaConfig: Sendable {
     }
 
     /// Brokers from `KAFKA_BROKERS` (default 127.0.0.1:9092).
-    public static func fromEnvironment(clientId: String) -> KafkaConfig {
-        let brokers = ProcessInfo.processInfo.environment["KAFKA_BROKERS"].flatMap { $0.isEmpty ? nil : $0 }
+    public static func fromEnvironment(
+        clientId: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> KafkaConfig {
+        let brokers = environment["KAFKA_BROKERS"].flatMap { $0.isEmpty ? nil : $0 }
         return KafkaConfig(bootstrapServers: brokers ?? "127.0.0.1:9092", clientId: clientId)
     }
 

@@ -16,7 +16,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import base64
+
 import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = ("student", "employer", "college", "scheduler")
@@ -34,6 +38,15 @@ def bin_dir() -> Path:
     if out.returncode != 0:
         raise RuntimeError(f"swift build --show-bin-path failed: {out.stderr.strip()}")
     return Path(out.stdout.strip())
+
+
+def raw_b64(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """A key's 32 raw bytes, base64: the form WANGQIAN_EVENT_SIGNING_KEY and WANGQIAN_EVENT_PUBLIC_KEYS take."""
+    if isinstance(key, Ed25519PrivateKey):
+        raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    else:
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
 
 
 def free_port(taken: set[int] = frozenset()) -> int:
@@ -108,6 +121,9 @@ class System:
         self.run_id = secrets.token_hex(4)
         self.topic_prefix = f"e2e{self.run_id}."
         self.secret = secrets.token_urlsafe(32)
+        # A fresh Ed25519 key pair per service: each signs what it publishes, every one verifies all.
+        self.signing_keys: dict[str, Ed25519PrivateKey] = {name: Ed25519PrivateKey.generate() for name in SERVICES}
+        self.public_keys = ",".join(f"{name}={raw_b64(key.public_key())}" for name, key in self.signing_keys.items())
         self.kafka_brokers = os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092")
         self.postgres = Postgres()
         self.workdir = Path(tempfile.mkdtemp(prefix=f"wangqian-e2e-{self.run_id}-"))
@@ -136,8 +152,12 @@ class System:
             "PGUSER": self.postgres.user, "PGPASSWORD": self.postgres.password,
             "WANGQIAN_TOPIC_PREFIX": self.topic_prefix,
             "WANGQIAN_JWT_SECRET": self.secret,
+            "WANGQIAN_EVENT_PUBLIC_KEYS": self.public_keys,
             "WANGQIAN_SCHOOL_CODE": SCHOOL_CODE,
         })
+        # The profile comes from deploy/local/env.sh (development, for the scheduler's clock control).
+        if os.environ.get("WANGQIAN_PROFILE"):
+            env["WANGQIAN_PROFILE"] = os.environ["WANGQIAN_PROFILE"]
         return env
 
     def start(self) -> None:
@@ -150,6 +170,7 @@ class System:
             upper = name.upper()
             env[f"{upper}_HTTP_PORT"] = str(port)
             env[f"{upper}_PGDATABASE"] = database
+            env["WANGQIAN_EVENT_SIGNING_KEY"] = raw_b64(self.signing_keys[name])
             if name == "scheduler":
                 env["WANGQIAN_CLOCK_CONTROL"] = "1"
             self.processes[name] = ServiceProcess(name, port, database, self.workdir / f"{name}.log", env)

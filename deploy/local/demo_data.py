@@ -59,11 +59,11 @@ def _json_bytes(value: Any) -> bytes:
 
 
 def mint_token(secret: str, role: str, subject: str, college: str | None = None, *,
-               expires_in: float = 12 * 3600, now: float | None = None, issuer: str = ISSUER,
+               expires_in: float = 8 * 3600, now: float | None = None, issuer: str = ISSUER,
                algorithm: str = "HS256", claims: dict | None = None) -> str:
     """A compact JWT with the claims of docs/api.md. `algorithm="none"` gives an unsigned token (for tests)."""
     issued = time.time() if now is None else now
-    payload: dict[str, Any] = {"sub": subject, "role": role, "exp": int(issued + expires_in), "iss": issuer}
+    payload: dict[str, Any] = {"sub": subject, "role": role, "iat": int(issued), "exp": int(issued + expires_in), "iss": issuer}
     if college is not None:
         payload["college"] = college
     if claims:

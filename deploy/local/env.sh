@@ -10,12 +10,15 @@
 : "${PGPORT:=5432}"
 : "${PGUSER:=wangqian}"
 : "${PGPASSWORD:=wangqian}"
+# The local scripts run the services in the development profile: built-in development JWT secret and event keys
+# (derived from public names: never for production), clock control allowed. Nothing else sets it.
+: "${WANGQIAN_PROFILE:=development}"
 # Tansu 0.6.0 (the local broker) hides the last record of a multi-record batch until more data arrives, so local
 # producers send one record per batch. On Apache Kafka leave this empty. (Tansu also sometimes loses acknowledged
 # records when several producers write one partition at once: the outbox relay's read-back confirmation covers that.)
 : "${KAFKA_PRODUCER_PROPERTIES=batch.num.messages=1}"
 export RDKAFKA_MIN_VERSION RDKAFKA_SOURCE_SUITE RDKAFKA_SOURCE_VERSION TANSU_PYPI_VERSION
-export KAFKA_PRODUCER_PROPERTIES WANGQIAN_STATE_DIR KAFKA_BROKERS PGHOST PGPORT PGUSER PGPASSWORD
+export WANGQIAN_PROFILE KAFKA_PRODUCER_PROPERTIES WANGQIAN_STATE_DIR KAFKA_BROKERS PGHOST PGPORT PGUSER PGPASSWORD
 
 tansu_bin() {
   ${PYTHON:-python3} - <<'PY'

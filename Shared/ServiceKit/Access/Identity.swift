@@ -34,20 +34,20 @@ public struct Identity: Sendable, Equatable {
 }
 
 extension Identity {
-    /// Whether this caller may see `agreement` at all: a student its own, an employer those addressed to it,
-    /// a counselor its college's, the office every one.
+    /// Whether this caller may see `agreement` at all: a student its own, a counselor its college's, the office
+    /// every one. An employer sees only what `EmployerVisibility` shows it, which needs the projection's last
+    /// shared state: use `AgreementProjection.visible(_:to:on:)`.
     public func canSee(_ agreement: Agreement) -> Bool {
         switch role {
         case .student: agreement.studentID == subject
-        case .employer: agreement.employerID == subject
+        case .employer: false
         case .counselor: agreement.student.collegeCode == collegeCode
         case .employmentOffice: true
         }
     }
 
-    /// Whether this caller may see the agreement with `id`, which may not exist yet (a student's first draft).
-    public func canSee(_ id: AgreementID, agreement: Agreement?) -> Bool {
-        if let agreement { return canSee(agreement) }
-        return role == .employmentOffice || (role == .student && AgreementID.forStudent(subject) == id)
+    /// Whether this caller may see the agreement with `id` that does not exist yet (a student's first draft).
+    public func canSeeMissing(_ id: AgreementID) -> Bool {
+        role == .employmentOffice || (role == .student && AgreementID.forStudent(subject) == id)
     }
 }

@@ -34,7 +34,7 @@ public struct AgreementCommands: Sendable {
             throw APIError(error)
         }
         guard !events.isEmpty else { return .unchanged(state) }
-        let records = events.map { runtime.outboxRecord(for: $0) }
+        let records = try events.map { try runtime.outboxRecord(for: $0) }
         let commandID = records.last!.eventID
         runtime.arrivals.register(commandID)
         try await runtime.pool.withTransaction { connection in
@@ -50,6 +50,7 @@ public struct AgreementCommands: Sendable {
         _ = await runtime.arrivals.wait(for: commandID, upTo: runtime.config.commandWait)
         switch try await AgreementProjection.outcome(of: commandID, on: runtime.pool) {
         case nil:
+            if let reason = try await Outbox.parkReason(of: commandID, on: runtime.pool) { throw APIError.commandFailed(reason) }
             return .pending(commandID: commandID)
         case let (_, refusal?)?:
             throw APIError(refusal)

@@ -1,3 +1,4 @@
+import AgreementContract
 import Foundation
 import Logging
 import WangqianKafka
@@ -6,20 +7,39 @@ import WangqianPostgres
 /// Everything a service reads from its environment. `@main` only builds this; the rest is plain code,
 /// so tests and the demo run the same executables against other servers by changing variables only.
 ///
-/// Variables (all optional; local defaults match `deploy/local/`):
-/// - `WANGQIAN_HTTP_HOST`, `<SERVICE>_HTTP_PORT` (or `WANGQIAN_HTTP_PORT`)
+/// Variables (local defaults match `deploy/local/`):
+/// - `WANGQIAN_PROFILE`: `production` (the default) or `development`. Only the development profile allows the
+///   built-in development secrets and keys and the clock control; `deploy/local/env.sh` sets it, nothing else.
+/// - `WANGQIAN_HTTP_HOST`, `<SERVICE>_HTTP_PORT` (or `WANGQIAN_HTTP_PORT`), `WANGQIAN_HTTP_IDLE_TIMEOUT_SECONDS`
 /// - `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `<SERVICE>_PGDATABASE` (default `wangqian_<service>`)
 /// - `KAFKA_BROKERS`, `WANGQIAN_TOPIC_PREFIX` (tests use a fresh prefix per run)
 /// - `KAFKA_PROPERTIES` (every client) and `KAFKA_PRODUCER_PROPERTIES` (producers): comma-separated librdkafka
 ///   `key=value` pairs, e.g. `security.protocol=SASL_SSL,sasl.mechanism=PLAIN` on a production cluster
-/// - `WANGQIAN_JWT_SECRET` (development default, with a warning), `WANGQIAN_COMMAND_WAIT_MS`,
-///   `WANGQIAN_REPUBLISH_AFTER_MS` (0 turns the read-back confirmation off)
-/// - `WANGQIAN_CLOCK_OFFSET_SECONDS`, `WANGQIAN_CLOCK_CONTROL` (scheduler only; off by default)
+/// - `WANGQIAN_JWT_SECRET` (required, 32+ bytes, outside the development profile),
+///   `WANGQIAN_TOKEN_MAX_LIFETIME_SECONDS` (default 8 h)
+/// - `WANGQIAN_EVENT_SIGNING_KEY` (this service's Ed25519 private key, base64) and `WANGQIAN_EVENT_PUBLIC_KEYS`
+///   (`student=…,employer=…,college=…,scheduler=…`, base64): required outside the development profile
+/// - `WANGQIAN_COMMAND_WAIT_MS`, `WANGQIAN_REPUBLISH_AFTER_MS` (0 turns the read-back confirmation off)
+/// - `WANGQIAN_CLOCK_OFFSET_SECONDS`, `WANGQIAN_CLOCK_CONTROL` (scheduler only, development profile only)
 /// - `LOG_LEVEL`
 public struct ServiceConfiguration: Sendable {
+    /// Which conveniences are allowed: built-in secrets and the clock control exist only for development.
+    public enum Profile: String, Sendable {
+        case production
+        case development
+    }
+
+    /// A setting is missing or wrong; the service refuses to start and says which and why.
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public var service: String
+    public var profile: Profile
     public var httpHost: String
     public var httpPort: Int
+    /// Idle keep-alive connections are closed after this long.
+    public var httpIdleTimeout: Duration
     public var postgres: PostgresConfig
     /// Settings of every Kafka client (consumers, admin).
     public var kafka: KafkaConfig
@@ -28,6 +48,11 @@ public struct ServiceConfiguration: Sendable {
     public var topicPrefix: String
     public var jwtSecret: String
     public var jwtSecretIsDevelopmentDefault: Bool
+    /// Tokens valid for longer than this (from now, or from their `iat`) are refused, and none is minted longer.
+    public var tokenMaxLifetime: TimeInterval
+    /// This service's event signing key, and every emitter's public key.
+    public var eventKeys: EventKeyRing
+    public var eventKeysAreDevelopmentDefaults: Bool
     public var commandWait: Duration
     /// How long after the broker's acknowledgement an event not yet read back from the log is published again.
     public var republishAfter: Duration
@@ -37,44 +62,117 @@ public struct ServiceConfiguration: Sendable {
     /// The school code used in agreement numbers (year + school code + serial).
     public var schoolCode: String
 
-    public static let developmentJWTSecret = "wangqian-development-secret-change-me"
+    /// Used only in the development profile.
+    static let developmentJWTSecret = "wangqian-development-secret-change-me"
 
     public static func fromEnvironment(
         service: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> ServiceConfiguration {
+    ) throws(Invalid) -> ServiceConfiguration {
         let upper = service.uppercased()
         func value(_ key: String) -> String? {
             guard let v = environment[key], !v.isEmpty else { return nil }
             return v
         }
-        var postgres = PostgresConfig.fromEnvironment(database: "wangqian_\(service)", prefix: "\(upper)_")
+        let profile = try profile(environment: environment)
+        var postgres = PostgresConfig.fromEnvironment(database: "wangqian_\(service)", prefix: "\(upper)_", environment: environment)
         if let pool = value("WANGQIAN_PG_POOL_SIZE").flatMap(Int.init) { postgres.poolSize = pool }
-        var kafka = KafkaConfig.fromEnvironment(clientId: "wangqian-\(service)")
+        var kafka = KafkaConfig.fromEnvironment(clientId: "wangqian-\(service)", environment: environment)
         kafka.extra.merge(properties(value("KAFKA_PROPERTIES"))) { _, new in new }
         var producerKafka = kafka
         producerKafka.extra.merge(properties(value("KAFKA_PRODUCER_PROPERTIES"))) { _, new in new }
-        let secret = value("WANGQIAN_JWT_SECRET")
+
+        let secret = try tokenSecret(profile: profile, environment: environment)
+        let signingKey = value("WANGQIAN_EVENT_SIGNING_KEY"), publicKeys = value("WANGQIAN_EVENT_PUBLIC_KEYS")
+        let eventKeys: EventKeyRing
+        if signingKey == nil && publicKeys == nil {
+            guard profile == .development else {
+                throw Invalid(description: "WANGQIAN_EVENT_SIGNING_KEY and WANGQIAN_EVENT_PUBLIC_KEYS are not set: every service signs the events it publishes (`wangqianctl keys` makes a set; the built-in development keys are allowed only with WANGQIAN_PROFILE=development)")
+            }
+            eventKeys = EventKeyRing.development(for: service)
+        } else {
+            guard let signingKey, let publicKeys else {
+                throw Invalid(description: "set both WANGQIAN_EVENT_SIGNING_KEY and WANGQIAN_EVENT_PUBLIC_KEYS, or neither (development profile only)")
+            }
+            do {
+                eventKeys = try EventKeyRing(service: service, privateKeyBase64: signingKey, publicKeys: properties(publicKeys))
+            } catch {
+                throw Invalid(description: "event keys: \(error)")
+            }
+        }
+
+        let maxLifetime = value("WANGQIAN_TOKEN_MAX_LIFETIME_SECONDS").flatMap(Double.init) ?? 8 * 3600
+        guard maxLifetime >= 60 else { throw Invalid(description: "WANGQIAN_TOKEN_MAX_LIFETIME_SECONDS must be at least 60") }
+        let clockControl = value("WANGQIAN_CLOCK_CONTROL") == "1"
+        if clockControl, profile != .development {
+            throw Invalid(description: "WANGQIAN_CLOCK_CONTROL=1 is allowed only with WANGQIAN_PROFILE=development")
+        }
         return ServiceConfiguration(
             service: service,
+            profile: profile,
             httpHost: value("WANGQIAN_HTTP_HOST") ?? "127.0.0.1",
             httpPort: value("\(upper)_HTTP_PORT").flatMap(Int.init)
                 ?? value("WANGQIAN_HTTP_PORT").flatMap(Int.init) ?? defaultPort,
+            httpIdleTimeout: .seconds(value("WANGQIAN_HTTP_IDLE_TIMEOUT_SECONDS").flatMap(Int.init) ?? 30),
             postgres: postgres,
             kafka: kafka,
             producerKafka: producerKafka,
             topicPrefix: value("WANGQIAN_TOPIC_PREFIX") ?? "",
-            jwtSecret: secret ?? developmentJWTSecret,
-            jwtSecretIsDevelopmentDefault: secret == nil,
+            jwtSecret: secret,
+            jwtSecretIsDevelopmentDefault: value("WANGQIAN_JWT_SECRET") == nil,
+            tokenMaxLifetime: maxLifetime,
+            eventKeys: eventKeys,
+            eventKeysAreDevelopmentDefaults: signingKey == nil,
             commandWait: .milliseconds(value("WANGQIAN_COMMAND_WAIT_MS").flatMap(Int.init) ?? 5000),
             republishAfter: .milliseconds(value("WANGQIAN_REPUBLISH_AFTER_MS").flatMap(Int.init) ?? 2000),
             clockOffsetSeconds: value("WANGQIAN_CLOCK_OFFSET_SECONDS").flatMap(Double.init) ?? 0,
-            clockControlEnabled: value("WANGQIAN_CLOCK_CONTROL") == "1",
+            clockControlEnabled: clockControl,
             logLevel: value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info,
             schoolCode: value("WANGQIAN_SCHOOL_CODE") ?? "10001"
         )
     }
 
-    /// Parses `a=1,b=2` into librdkafka properties; malformed pairs are ignored.
+    /// The profile named by `WANGQIAN_PROFILE`.
+    public static func profile(environment: [String: String] = ProcessInfo.processInfo.environment) throws(Invalid) -> Profile {
+        switch environment["WANGQIAN_PROFILE"].flatMap({ $0.isEmpty ? nil : $0 }) ?? "production" {
+        case "production": return .production
+        case "development": return .development
+        case let other: throw Invalid(description: "WANGQIAN_PROFILE must be production or development, not \(other)")
+        }
+    }
+
+    /// `WANGQIAN_JWT_SECRET`, or the development secret in the development profile.
+    public static func tokenSecret(profile: Profile, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Invalid) -> String {
+        guard let secret = environment["WANGQIAN_JWT_SECRET"], !secret.isEmpty else {
+            guard profile == .development else {
+                throw Invalid(description: "WANGQIAN_JWT_SECRET is not set: set a random secret of at least 32 bytes, shared by the four services (the built-in development secret is allowed only with WANGQIAN_PROFILE=development)")
+            }
+            return developmentJWTSecret
+        }
+        guard secret.utf8.count >= 32 else { throw Invalid(description: "WANGQIAN_JWT_SECRET must be at least 32 bytes long") }
+        return secret
+    }
+
+    /// A ring that verifies events from `WANGQIAN_EVENT_PUBLIC_KEYS` (or the development keys), for tools.
+    public static func eventVerifier(environment: [String: String] = ProcessInfo.processInfo.environment) throws(Invalid) -> EventKeyRing {
+        let profile = try profile(environment: environment)
+        guard let keys = environment["WANGQIAN_EVENT_PUBLIC_KEYS"], !keys.isEmpty else {
+            guard profile == .development else { throw Invalid(description: "WANGQIAN_EVENT_PUBLIC_KEYS is not set") }
+            return EventKeyRing.development(for: "")
+        }
+        do { return try EventKeyRing(verifyingWith: properties(keys)) } catch { throw Invalid(description: "event keys: \(error)") }
+    }
+
+    /// For `@main`: the configuration, or a readable message on standard error and exit status 78 (EX_CONFIG).
+    public static func load(service: String, defaultPort: Int) -> ServiceConfiguration {
+        do {
+            return try fromEnvironment(service: service, defaultPort: defaultPort)
+        } catch {
+            FileHandle.standardError.write(Data("wangqian-\(service): refusing to start: \(error)\n".utf8))
+            exit(78)
+        }
+    }
+
+    /// Parses `a=1,b=2` into key-value pairs; malformed pairs are ignored.
     static func properties(_ text: String?) -> [String: String] {
         var result: [String: String] = [:]
         for pair in (text ?? "").split(separator: ",") {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -24,12 +25,19 @@ public struct ConsumedEvent<Event: Sendable>: Sendable {
 ///
 /// For each record, in ONE transaction: the event id is recorded (a duplicate is skipped), the handler updates
 /// the projection, and the next offset is stored. After a crash the consumer resumes at the stored offsets, so
-/// nothing is lost and nothing is applied twice. A record that cannot be decoded, or that the handler keeps
-/// refusing with a non-retriable error, is sent to the dead-letter topic and the consumer goes on.
+/// nothing is lost and nothing is applied twice.
+///
+/// No record can stop it: one that cannot be decoded, or that the handler keeps refusing with a non-retriable
+/// error, is kept in the `dead_letters` table and sent to the dead-letter topic (as it is, or as a bounded
+/// summary when it cannot be sent as it is), and the offset moves on. A failure it cannot get past (the database
+/// or the broker is down) is retried with back-off and shown in ``ConsumerProgress``, never a crash.
 public final class EventConsumer<Event: Sendable>: Service, Sendable {
     public typealias Decode = @Sendable (KafkaMessage) throws(DeadLetterReason) -> (id: UUID, event: Event)
     public typealias Handle = @Sendable (ConsumedEvent<Event>, PostgresConnection) async throws -> Void
     public typealias AfterCommit = @Sendable (ConsumedEvent<Event>) async -> Void
+    /// Called after a record with this event id was dead-lettered (in its transaction, then after commit).
+    public typealias OnDeadLetter = @Sendable (UUID, String, PostgresConnection) async throws -> Void
+    public typealias AfterDeadLetter = @Sendable (UUID) async -> Void
 
     private let name: String
     private let topics: [String]
@@ -41,7 +49,14 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     private let decode: Decode
     private let handle: Handle
     private let afterCommit: AfterCommit
+    private let onDeadLetter: OnDeadLetter
+    private let afterDeadLetter: AfterDeadLetter
     private let progress: ConsumerProgress
+
+    /// A record larger than this is dead-lettered as a summary: the broker's default limit is 1,000,000 bytes.
+    static var maxDeadLetterBytes: Int { 900_000 }
+    /// How much of a record's value a summary and the `dead_letters` table keep.
+    static var keptPrefixBytes: Int { 2048 }
 
     public static var migrations: [PostgresMigration] {
         [PostgresMigration(version: 2, name: "consumer offsets and processed events", sql: """
@@ -59,13 +74,31 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
                 "offset" bigint not null,
                 processed_at timestamptz not null default now()
             );
+            """),
+         PostgresMigration(version: 5, name: "dead letters", sql: """
+            create table dead_letters (
+                id bigserial primary key,
+                consumer text not null,
+                topic text not null,
+                partition int not null,
+                "offset" bigint not null,
+                event_id uuid,
+                reason text not null,
+                size int not null,
+                sha256 text not null,
+                headers jsonb not null,
+                first_bytes bytea not null,
+                sent_as text not null,
+                created_at timestamptz not null default now()
+            );
             """)]
     }
 
     public init(
         name: String, topics: [String], pool: PostgresPool, kafka: KafkaConfig, producer: KafkaProducer,
         deadLetterTopic: String, progress: ConsumerProgress, logger: Logger,
-        decode: @escaping Decode, handle: @escaping Handle, afterCommit: @escaping AfterCommit = { _ in }
+        decode: @escaping Decode, handle: @escaping Handle, afterCommit: @escaping AfterCommit = { _ in },
+        onDeadLetter: @escaping OnDeadLetter = { _, _, _ in }, afterDeadLetter: @escaping AfterDeadLetter = { _ in }
     ) {
         self.name = name
         self.topics = topics
@@ -78,30 +111,70 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
         self.decode = decode
         self.handle = handle
         self.afterCommit = afterCommit
+        self.onDeadLetter = onDeadLetter
+        self.afterDeadLetter = afterDeadLetter
     }
 
+    /// Runs until shutdown. Whatever fails is retried from the stored offsets after a back-off.
     public func run() async throws {
+        await progress.register(name)
+        var backoff = Duration.milliseconds(500)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await consume()
+                backoff = .milliseconds(500)
+            } catch is CancellationError {
+                break
+            } catch let beyond as OffsetsBeyondLog {
+                await progress.set(name, .offsetsBeyondLog(details: beyond.details))
+                logger.error("stored offsets lie beyond the end of the log: the broker no longer has records this service applied; new events are not consumed until this is resolved",
+                             metadata: ["consumer": "\(name)", "details": "\(beyond.details.joined(separator: "; "))"])
+                backoff = .seconds(5)
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                await progress.set(name, .retrying(reason: "\(error)"))
+                logger.warning("consumer failed; retrying from the stored offsets",
+                               metadata: ["consumer": "\(name)", "error": "\(error)", "retry.in": "\(backoff)"])
+            }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(10))
+        }
+        await progress.set(name, .stopped)
+    }
+
+    struct OffsetsBeyondLog: Error { var details: [String] }
+
+    private func consume() async throws {
         let start = try await startingOffsets()
+        try await checkWithinLog(start)
         logger.info("consumer starting", metadata: ["consumer": "\(name)", "partitions": "\(start.count)"])
         // A short broker-side fetch wait: it bounds how long the other party waits to see a command.
         var kafka = self.kafka
         kafka.extra["fetch.wait.max.ms"] = kafka.extra["fetch.wait.max.ms"] ?? "50"
         let consumer = try KafkaConsumer.assign(start, config: kafka, logger: logger)
-        await progress.started()
-        try await withTaskCancellationOrGracefulShutdownHandler {
-            for try await message in consumer.messages {
-                try await self.process(message)
-                if Task.isCancelled { break }
+        await progress.set(name, .running)
+        do {
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                for try await message in consumer.messages {
+                    try await self.process(message)
+                    if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                }
+            } onCancelOrGracefulShutdown: {
+                Task { await consumer.close() }
             }
-        } onCancelOrGracefulShutdown: {
-            Task { await consumer.close() }
+        } catch {
+            await consumer.close()
+            throw error
         }
         await consumer.close()
+        if !Task.isCancelled && !Task.isShuttingDownGracefully {
+            throw KafkaError(.closed, "the consumer's message stream ended")
+        }
     }
 
     /// Stored offsets, or the beginning of every partition never consumed.
     private func startingOffsets() async throws -> [KafkaTopicPartitionOffset] {
-        let stored = try await pool.query("select topic, partition, next_offset from consumer_offsets")
+        let stored = try await pool.query("select topic, partition, next_offset from consumer_offsets where topic = any(\(topics)::text[])")
         var known: [KafkaTopicPartition: Int64] = [:]
         for row in stored {
             known[KafkaTopicPartition(topic: try row.decode("topic"), partition: Int32(try row.decode("partition", as: Int.self)))] =
@@ -118,13 +191,26 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
         return result
     }
 
+    /// A stored offset past a partition's end means the broker lost records (an in-memory broker restarted):
+    /// consuming on would silently skip the next events, so say so instead.
+    private func checkWithinLog(_ start: [KafkaTopicPartitionOffset]) async throws {
+        var beyond: [String] = []
+        for tp in start where tp.offset > 0 {
+            let marks = try await KafkaAdmin.watermarks(topic: tp.topic, partition: tp.partition, config: kafka)
+            if tp.offset > marks.high {
+                beyond.append("\(tp.topic)[\(tp.partition)] stored \(tp.offset) > end \(marks.high)")
+            }
+        }
+        if !beyond.isEmpty { throw OffsetsBeyondLog(details: beyond) }
+    }
+
+    /// Applies one record, or dead-letters it. Throws only when cancelled.
     private func process(_ message: KafkaMessage) async throws {
         let decoded: (id: UUID, event: Event)
         do {
             decoded = try decode(message)
         } catch {
-            try await deadLetter(message, reason: error.reason)
-            try await storeOffset(message)
+            try await deadLetter(message, reason: error.reason, eventID: Self.eventID(of: message))
             return
         }
         let consumed = ConsumedEvent(id: decoded.id, event: decoded.event, topic: message.topic,
@@ -147,29 +233,28 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
                     try await Outbox.confirm(consumed.id, on: connection)
                     try await Self.storeOffset(message, on: connection)
                 }
-                await progress.applied(topic: message.topic, partition: message.partition, offset: message.offset)
+                await progress.applied(name, topic: message.topic, partition: message.partition, offset: message.offset)
                 await afterCommit(consumed)
                 return
             } catch let error as PostgresError where error.isRetriable {
+                await progress.set(name, .retrying(reason: "database unavailable: \(error)"))
                 logger.warning("database unavailable while applying an event; retrying", metadata: ["error": "\(error)"])
             } catch {
                 failures += 1
                 logger.error("applying an event failed", metadata: ["event.id": "\(consumed.id)", "error": "\(error)", "attempt": "\(failures)"])
                 if failures >= 3 {
-                    try await deadLetter(message, reason: "handler failed: \(error)")
-                    try await storeOffset(message)
+                    try await deadLetter(message, reason: "handler failed: \(error)", eventID: consumed.id)
                     return
                 }
             }
             if Task.isCancelled { throw CancellationError() }
             try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(2))
+            backoff = min(backoff * 2, .seconds(5))
         }
     }
 
-    private func storeOffset(_ message: KafkaMessage) async throws {
-        try await pool.withConnection { connection in try await Self.storeOffset(message, on: connection) }
-        await progress.applied(topic: message.topic, partition: message.partition, offset: message.offset)
+    private static func eventID(of message: KafkaMessage) -> UUID? {
+        message.headers.first { $0.key == "ce_id" }.flatMap { String(validating: $0.value, as: UTF8.self) }.flatMap(UUID.init(uuidString:))
     }
 
     private static func storeOffset(_ message: KafkaMessage, on connection: PostgresConnection) async throws {
@@ -179,14 +264,97 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
             """)
     }
 
-    private func deadLetter(_ message: KafkaMessage, reason: String) async throws {
+    /// Sends the record to the dead-letter topic (as it is, or as a summary), then records it and moves the offset
+    /// on in one transaction. Throws only when cancelled.
+    private func deadLetter(_ message: KafkaMessage, reason: String, eventID: UUID?) async throws {
+        let reason = String(reason.prefix(1000)).replacingOccurrences(of: "\0", with: "\u{FFFD}")
+        let sha = SHA256.hash(data: message.value).map { String(format: "%02x", $0) }.joined()
+        let size = message.value.count + (message.key?.count ?? 0) + message.headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.count }
         logger.warning("record sent to the dead-letter topic", metadata: [
-            "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "reason": "\(reason)"])
-        var headers = message.headers
-        headers.append(KafkaHeader(key: "dlq_reason", string: reason))
-        headers.append(KafkaHeader(key: "dlq_consumer", string: name))
-        headers.append(KafkaHeader(key: "dlq_source", string: "\(message.topic)/\(message.partition)/\(message.offset)"))
-        _ = try await producer.send(KafkaOutgoingMessage(
-            topic: deadLetterTopic, key: message.key, value: message.value, headers: headers))
+            "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)",
+            "size": "\(size)", "reason": "\(reason.prefix(300))"])
+        let coordinates = "\(message.topic)/\(message.partition)/\(message.offset)"
+        var dlqHeaders = [
+            KafkaHeader(key: "dlq_reason", string: reason),
+            KafkaHeader(key: "dlq_consumer", string: name),
+            KafkaHeader(key: "dlq_source", string: coordinates),
+        ]
+        var sentAs = "none"
+        if size <= Self.maxDeadLetterBytes {
+            do {
+                _ = try await producer.send(KafkaOutgoingMessage(
+                    topic: deadLetterTopic, key: message.key, value: message.value, headers: message.headers + dlqHeaders))
+                sentAs = "record"
+            } catch {
+                logger.warning("the record could not be dead-lettered as it is; sending a summary", metadata: ["error": "\(error)"])
+            }
+        }
+        if sentAs == "none" {
+            dlqHeaders.append(KafkaHeader(key: "dlq_summary", string: "true"))
+            let summary = Summary(source: coordinates, topic: message.topic, partition: message.partition, offset: message.offset,
+                                  reason: reason, size: size, sha256: sha,
+                                  headers: Self.boundedHeaders(message.headers),
+                                  firstBytes: Data(message.value.prefix(Self.keptPrefixBytes)).base64EncodedString())
+            do {
+                _ = try await producer.send(KafkaOutgoingMessage(
+                    topic: deadLetterTopic, key: message.key.map { Array($0.prefix(256)) },
+                    value: Array((try? JSONEncoder().encode(summary)) ?? Data()), headers: dlqHeaders))
+                sentAs = "summary"
+            } catch {
+                logger.error("the dead-letter summary could not be sent either; the record is kept in the dead_letters table",
+                             metadata: ["error": "\(error)"])
+            }
+        }
+        var backoff = Duration.milliseconds(100)
+        var failures = 0
+        while true {
+            do {
+                let keep = failures < 3
+                try await pool.withTransaction { connection in
+                    if keep { try await connection.execute("""
+                        insert into dead_letters (consumer, topic, partition, "offset", event_id, reason, size, sha256, headers, first_bytes, sent_as)
+                        values (\(self.name), \(message.topic), \(Int(message.partition)), \(message.offset), \(eventID), \(reason),
+                                \(size), \(sha), \(PostgresJSON(Self.boundedHeaders(message.headers))),
+                                \(Array(message.value.prefix(Self.keptPrefixBytes))), \(sentAs))
+                        """) }
+                    if let eventID { try await self.onDeadLetter(eventID, reason, connection) }
+                    try await Self.storeOffset(message, on: connection)
+                }
+                break
+            } catch {
+                if !((error as? PostgresError)?.isRetriable ?? false) { failures += 1 }
+                await progress.set(name, .retrying(reason: "recording a dead letter: \(error)"))
+                logger.warning("could not record a dead letter; retrying", metadata: ["error": "\(error)"])
+                if Task.isCancelled { throw CancellationError() }
+                try await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+        await progress.deadLettered(name)
+        await progress.applied(name, topic: message.topic, partition: message.partition, offset: message.offset)
+        if let eventID { await afterDeadLetter(eventID) }
+    }
+
+    /// What a dead-letter summary says of a record that could not be sent as it is.
+    struct Summary: Encodable {
+        var source: String
+        var topic: String
+        var partition: Int32
+        var offset: Int64
+        var reason: String
+        var size: Int
+        var sha256: String
+        var headers: [String: String]
+        var firstBytes: String
+    }
+
+    /// Headers as text, each name and value cut to a bounded length, at most 32 of them.
+    static func boundedHeaders(_ headers: [KafkaHeader]) -> [String: String] {
+        var result: [String: String] = [:]
+        for h in headers.prefix(32) {
+            let value = String(decoding: h.value.prefix(512), as: UTF8.self).replacingOccurrences(of: "\0", with: "\u{FFFD}")
+            result[String(h.key.prefix(64)).replacingOccurrences(of: "\0", with: "\u{FFFD}")] = value
+        }
+        return result
     }
 }

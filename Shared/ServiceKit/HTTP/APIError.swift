@@ -13,6 +13,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public var field: String?
     /// The agreement status the refusal was made in, when a domain rule refused.
     public var agreementStatus: String?
+    /// For 405: the methods the path accepts (the `Allow` header).
+    public var allow: String?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, agreementStatus: String? = nil) {
         self.status = status
@@ -30,6 +32,10 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     }
     public static func validation(_ message: String, field: String?) -> APIError {
         .init(.unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+    /// A command whose event can never be published or applied (see `Outbox.park`).
+    public static func commandFailed(_ reason: String) -> APIError {
+        .init(.unprocessableContent, code: "command_failed", message: "操作未能完成：系统无法发布或应用该操作（\(reason.prefix(300))）")
     }
     public static func unavailable(_ message: String) -> APIError { .init(.serviceUnavailable, code: "unavailable", message: message) }
 
@@ -59,6 +65,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         let body = Body(error: .init(code: code, message: message, field: field, status: agreementStatus))
         var response = try JSON.encoder.encode(body, from: request, context: context)
         response.status = status
+        if let allow { response.headers[.allow] = allow }
         return response
     }
 

@@ -19,6 +19,12 @@ public struct AgreementView: ResponseEncodable, Sendable {
     public static func load(_ agreement: Agreement, runtime: ServiceRuntime) async throws -> AgreementView {
         AgreementView(agreement: agreement, timeline: try await AgreementProjection.timeline(agreement.id, on: runtime.pool))
     }
+
+    /// The agreement as one caller may see it, with the timeline it may see.
+    public static func load(_ visible: AgreementProjection.Visible, runtime: ServiceRuntime) async throws -> AgreementView {
+        AgreementView(agreement: visible.shown, timeline: try await AgreementProjection.timeline(
+            visible.shown.id, employerUpTo: visible.employerHistory ? visible.shown.version : nil, on: runtime.pool))
+    }
 }
 
 /// The answer to a command.

@@ -30,11 +30,17 @@ extension ServiceRuntime {
                 throw APIError.notFound("没有找到该操作")
             }
             let agreementID = AgreementID(uuid)
-            guard identity.canSee(agreementID, agreement: try await AgreementProjection.load(agreementID, on: runtime.pool)) else {
+            let visible = try await AgreementProjection.visible(agreementID, to: identity, on: runtime.pool) != nil
+            let exists = try await AgreementProjection.load(agreementID, on: runtime.pool) != nil
+            guard visible || (!exists && identity.canSeeMissing(agreementID)) else {
                 throw APIError.notFound("没有找到该操作")
             }
             if let (outcome, refusal) = try await AgreementProjection.outcome(of: id, on: runtime.pool) {
                 return CommandStatus(commandId: id.wire, outcome: outcome, error: refusal.map(CommandStatus.ErrorBody.init))
+            }
+            if let reason = try await Outbox.parkReason(of: id, on: runtime.pool) {
+                let failure = APIError.commandFailed(reason)
+                return CommandStatus(commandId: id.wire, outcome: "failed", error: .init(code: failure.code, message: failure.message))
             }
             return CommandStatus(commandId: id.wire, outcome: "pending", error: nil)
         }
@@ -45,6 +51,10 @@ extension ServiceRuntime {
                 throw APIError.notFound("没有找到该协议")
             }
             return try await AgreementView.load(agreement, runtime: runtime)
+        }
+        router.get("/v1/status") { request, _ -> ServiceStatus in
+            _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
+            return await runtime.status()
         }
         router.get("/v1/projection/digest") { request, _ -> ProjectionDigest in
             _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
@@ -59,16 +69,55 @@ extension ServiceRuntime {
         var consumerStarted: Bool
         var eventsApplied: Int
         var outboxBacklog: Int?
+        /// Why the service cannot make progress, when it cannot.
+        var problem: String?
     }
 
+    /// Ready unless the service cannot make progress at all: the database is unreachable, a consumer stopped, or
+    /// stored offsets lie beyond the log. A backlog, or a consumer retrying a passing failure, is not unready.
     func health() async -> Health {
-        var database = "ok"
+        var problem: String?
         var backlog: Int?
-        do { backlog = try await Outbox.backlog(on: pool) } catch { database = "unavailable" }
+        do { backlog = try await Outbox.backlog(on: pool) } catch { problem = "database unreachable: \(error)" }
         let started = await progress.hasStarted
-        return Health(status: database == "ok" && started ? "ready" : "not_ready", service: config.service,
-                      database: database, consumerStarted: started, eventsApplied: await progress.eventsApplied,
-                      outboxBacklog: backlog)
+        if problem == nil { problem = await progress.blockingProblem }
+        if problem == nil, !started { problem = "consumers starting" }
+        return Health(status: problem == nil ? "ready" : "not_ready", service: config.service,
+                      database: backlog == nil ? "unavailable" : "ok", consumerStarted: started,
+                      eventsApplied: await progress.eventsApplied, outboxBacklog: backlog, problem: problem)
+    }
+
+    /// What an operator needs to see: the outbox per topic, parked events, consumers and dead letters.
+    struct ServiceStatus: ResponseEncodable, Sendable {
+        var service: String
+        var profile: String
+        var ready: Bool
+        var problem: String?
+        var database: String
+        var outbox: [Outbox.LaneStatus]
+        var parkedEvents: [Outbox.ParkedEvent]
+        var consumers: [ConsumerProgress.ConsumerStatus]
+        var deadLetters: Int?
+        /// What to do about a problem, in plain words.
+        var advice: [String]
+    }
+
+    func status() async -> ServiceStatus {
+        let health = await health()
+        let lanes = (try? await Outbox.lanes(on: pool)) ?? []
+        let parked = (try? await Outbox.parked(limit: 50, on: pool)) ?? []
+        let deadLetters = try? await pool.query("select count(*)::bigint as n from dead_letters")[0].decode("n", as: Int64.self)
+        let consumers = await progress.statuses
+        var advice: [String] = []
+        if health.database != "ok" { advice.append("PostgreSQL is unreachable: check the database server and the PG* settings; the service retries by itself.") }
+        if consumers.contains(where: { $0.state == "offsetsBeyondLog" }) {
+            advice.append("The broker no longer holds records this service already applied (for example the local in-memory broker was restarted, or the topics were recreated). New events are not consumed, so that none is skipped silently. Restore the broker's data, or start this service on fresh databases and topics (locally: bash deploy/local/down.sh, then bash deploy/local/up.sh).")
+        }
+        if consumers.contains(where: { $0.state == "retrying" }) { advice.append("A consumer is retrying: see its reason; it resumes by itself once the cause is gone.") }
+        if !parked.isEmpty { advice.append("Parked events will not be published again; their commands report failed. See each reason.") }
+        return ServiceStatus(service: config.service, profile: config.profile.rawValue, ready: health.status == "ready",
+                             problem: health.problem, database: health.database, outbox: lanes, parkedEvents: parked,
+                             consumers: consumers, deadLetters: deadLetters.map { Int($0) }, advice: advice)
     }
 }
 
@@ -77,6 +126,7 @@ struct CommandStatus: ResponseEncodable, Sendable {
         var code: String
         var message: String
         init(_ refusal: AgreementRefusal) { code = refusal.code.rawValue; message = refusal.message }
+        init(code: String, message: String) { self.code = code; self.message = message }
     }
     var commandId: String
     var outcome: String

@@ -42,7 +42,21 @@ public enum Outbox {
             update outbox set confirmed = true where published_at is not null;
             create index outbox_unconfirmed on outbox (published_at) where published_at is not null and not confirmed;
             """),
+        // An event that can never be published (refused by the broker, or dead-lettered by our own consumer) is
+        // parked with its reason instead of being sent again and again; each topic is published independently.
+        PostgresMigration(version: 6, name: "outbox parking and lanes", sql: """
+            alter table outbox add column parked_at timestamptz, add column park_reason text,
+                add column publish_failures int not null default 0;
+            drop index outbox_unpublished;
+            create index outbox_unpublished on outbox (topic, seq) where published_at is null and parked_at is null;
+            create index outbox_open on outbox (topic) where not confirmed;
+            """),
     ]
+
+    /// How many times an event is published without being read back before it is parked.
+    public static let maxPublications = 5
+    /// How many times the broker may refuse an event before it is parked.
+    public static let maxPublishFailures = 5
 
     /// Records events inside the caller's transaction.
     public static func append(_ records: [OutboxRecord], on connection: PostgresConnection) async throws {
@@ -59,9 +73,70 @@ public enum Outbox {
         try await connection.execute("update outbox set confirmed = true where event_id = \(eventID) and not confirmed")
     }
 
+    /// Parks an event for good (its command then reads `failed` with `reason`), unless it is already confirmed.
+    public static func park(_ eventID: UUID, reason: String, on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            update outbox set parked_at = now(), park_reason = \(String(reason.prefix(1000)))
+            where event_id = \(eventID) and parked_at is null and not confirmed
+            """)
+    }
+
+    /// Why an event of ours was parked, or nil when it was not.
+    public static func parkReason(of eventID: UUID, on pool: PostgresPool) async throws -> String? {
+        try await pool.query("select park_reason from outbox where event_id = \(eventID) and parked_at is not null").first?
+            .decode("park_reason", as: String?.self)
+    }
+
     /// How many events are recorded but not yet published (for readiness and status).
     public static func backlog(on pool: PostgresPool) async throws -> Int {
-        let rows = try await pool.query("select count(*)::bigint as n from outbox where published_at is null")
+        let rows = try await pool.query("select count(*)::bigint as n from outbox where published_at is null and parked_at is null")
         return Int(try rows[0].decode("n", as: Int64.self))
+    }
+
+    /// The outbox per topic, for the status endpoint.
+    public struct LaneStatus: Encodable, Sendable {
+        public var topic: String
+        public var unpublished: Int
+        public var oldestUnpublishedAgeSeconds: Double?
+        public var awaitingReadBack: Int
+        public var parked: Int
+    }
+
+    /// One parked event, for the status endpoint.
+    public struct ParkedEvent: Encodable, Sendable {
+        public var eventID: String
+        public var topic: String
+        public var key: String
+        public var parkedAt: Date
+        public var reason: String
+    }
+
+    public static func lanes(on pool: PostgresPool) async throws -> [LaneStatus] {
+        let rows = try await pool.query("""
+            select topic,
+                   count(*) filter (where published_at is null and parked_at is null)::bigint as unpublished,
+                   extract(epoch from now() - min(created_at) filter (where published_at is null and parked_at is null))::float8 as age,
+                   count(*) filter (where published_at is not null and not confirmed and parked_at is null)::bigint as unconfirmed,
+                   count(*) filter (where parked_at is not null)::bigint as parked
+            from outbox where not confirmed group by topic order by topic
+            """)
+        return try rows.map { row in
+            LaneStatus(topic: try row.decode("topic"), unpublished: Int(try row.decode("unpublished", as: Int64.self)),
+                       oldestUnpublishedAgeSeconds: try row.decode("age", as: Double?.self),
+                       awaitingReadBack: Int(try row.decode("unconfirmed", as: Int64.self)),
+                       parked: Int(try row.decode("parked", as: Int64.self)))
+        }
+    }
+
+    public static func parked(limit: Int, on pool: PostgresPool) async throws -> [ParkedEvent] {
+        let rows = try await pool.query("""
+            select event_id, topic, key, parked_at, park_reason from outbox where parked_at is not null
+            order by parked_at desc limit \(limit)
+            """)
+        return try rows.map { row in
+            ParkedEvent(eventID: try row.decode("event_id", as: UUID.self).wire, topic: try row.decode("topic"),
+                        key: try row.decode("key"), parkedAt: try row.decode("parked_at"),
+                        reason: try row.decode("park_reason", as: String?.self) ?? "")
+        }
     }
 }

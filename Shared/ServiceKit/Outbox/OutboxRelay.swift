@@ -4,61 +4,125 @@ import ServiceLifecycle
 import WangqianKafka
 import WangqianPostgres
 
-/// Publishes the outbox to Kafka in recording order, and marks what the broker acknowledged.
+/// Publishes the outbox to Kafka, each topic in recording order, and marks what the broker acknowledged.
 ///
-/// While the broker is down, commands are still accepted (they only write the outbox); the relay retries
-/// with back-off and catches up when the broker is back. A crash between publishing and marking publishes
-/// the same event again: consumers drop duplicates by event id.
+/// - **Lanes.** Each topic is published by its own loop (and, if given, its own producer), so bulk reference data
+///   (a 100,000-row roster import) never makes agreement commands wait. Order matters only per key, and a key
+///   belongs to one topic, so per-topic order keeps it.
+/// - **Outages.** While the broker is down, commands are still accepted (they only write the outbox); the lanes
+///   retry with back-off and catch up when it is back. A crash between publishing and marking publishes the same
+///   event again: consumers drop duplicates by event id.
+/// - **Read-back.** An event acknowledged but not read back from the log by our own consumer within
+///   `republishAfter` is published again, at most ``Outbox/maxPublications`` times.
+/// - **Parking.** An event the broker refuses for good (too large, say) ``Outbox/maxPublishFailures`` times, or
+///   that was published that often without ever appearing, is parked with its reason; the lane goes on.
 public final class OutboxRelay: Service, Sendable {
+    /// One topic's publishing loop and the producer it uses.
+    public struct Lane: Sendable {
+        public var topic: String
+        public var producer: KafkaProducer
+        public init(topic: String, producer: KafkaProducer) {
+            self.topic = topic
+            self.producer = producer
+        }
+    }
+
     private let pool: PostgresPool
-    private let producer: KafkaProducer
+    private let lanes: [Lane]
+    private let defaultProducer: KafkaProducer
     private let logger: Logger
-    private let wake: Signal
+    private let wakes: [String: Signal]
     private let batchSize: Int
     private let confirmedTopics: [String]
     private let republishAfter: Duration
+    private let onParked: @Sendable (UUID) -> Void
 
-    public init(pool: PostgresPool, producer: KafkaProducer, logger: Logger, confirmedTopics: [String] = [],
-                republishAfter: Duration = .seconds(3), batchSize: Int = 500) {
+    public init(pool: PostgresPool, lanes: [Lane], logger: Logger, confirmedTopics: [String] = [],
+                republishAfter: Duration = .seconds(3), batchSize: Int = 500, onParked: @escaping @Sendable (UUID) -> Void = { _ in }) {
+        precondition(!lanes.isEmpty, "an outbox relay needs at least one lane")
+        self.pool = pool
+        self.lanes = lanes
+        self.defaultProducer = lanes[0].producer
+        self.logger = logger
+        self.wakes = Dictionary(uniqueKeysWithValues: lanes.map { ($0.topic, Signal()) })
+        self.batchSize = batchSize
         self.confirmedTopics = confirmedTopics
         self.republishAfter = republishAfter
-        self.pool = pool
-        self.producer = producer
-        self.logger = logger
-        self.wake = Signal()
-        self.batchSize = batchSize
+        self.onParked = onParked
     }
 
-    /// Asks the relay to look at the outbox now rather than at its next poll.
-    public func nudge() { wake.fire() }
+    /// One producer for whatever topic the outbox holds (tools and tests).
+    public convenience init(pool: PostgresPool, producer: KafkaProducer, logger: Logger, confirmedTopics: [String] = [],
+                            republishAfter: Duration = .seconds(3), batchSize: Int = 500) {
+        self.init(pool: pool, lanes: [Lane(topic: "", producer: producer)], logger: logger,
+                  confirmedTopics: confirmedTopics, republishAfter: republishAfter, batchSize: batchSize)
+    }
+
+    /// Asks the lanes to look at the outbox now rather than at their next poll.
+    public func nudge() { for wake in wakes.values { wake.fire() } }
 
     public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for lane in lanes { group.addTask { await self.runLane(lane) } }
+            group.addTask { await self.runReadBackCheck() }
+            await group.waitForAll()
+        }
+    }
+
+    private var running: Bool { !Task.isCancelled && !Task.isShuttingDownGracefully }
+
+    private func runLane(_ lane: Lane) async {
         var backoff = Duration.milliseconds(100)
-        var lastCheck = ContinuousClock.now
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        while running {
             do {
-                if ContinuousClock.now - lastCheck > .seconds(1) {
-                    lastCheck = ContinuousClock.now
-                    try await requeueUnconfirmed()
+                switch try await publishBatch(topic: lane.topic.isEmpty ? nil : lane.topic, producer: lane.producer) {
+                case .published(let n):
+                    backoff = .milliseconds(100)
+                    if n == 0 { await wakes[lane.topic]?.wait(upTo: .milliseconds(200)) }
+                case .refused(let parked):
+                    if let parked { onParked(parked) }
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(2))
                 }
-                let published = try await publishBatch()
-                backoff = .milliseconds(100)
-                if published == 0 { await wake.wait(upTo: .milliseconds(200)) }
             } catch {
-                logger.warning("outbox relay could not publish; will retry", metadata: ["error": "\(error)", "retry.in": "\(backoff)"])
+                logger.warning("outbox relay could not publish; will retry",
+                               metadata: ["topic": "\(lane.topic)", "error": "\(error)", "retry.in": "\(backoff)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
     }
 
-    /// Puts events back in the queue that were acknowledged but never read back from the log.
+    private func runReadBackCheck() async {
+        guard !confirmedTopics.isEmpty, republishAfter > .zero else { return }
+        while running {
+            do { try await requeueUnconfirmed() } catch {
+                logger.warning("outbox read-back check failed; will retry", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Puts events back in the queue that were acknowledged but never read back from the log; parks those
+    /// published too often already.
     func requeueUnconfirmed() async throws {
         guard !confirmedTopics.isEmpty, republishAfter > .zero else { return }
         let seconds = Double(republishAfter.components.seconds) + Double(republishAfter.components.attoseconds) / 1e18
+        let parked = try await pool.query("""
+            update outbox set parked_at = now(),
+                park_reason = 'published ' || (attempts + 1) || ' times and never read back from the log'
+            where published_at is not null and not confirmed and parked_at is null and topic = any(\(confirmedTopics)::text[])
+              and attempts + 1 >= \(Outbox.maxPublications) and published_at < now() - make_interval(secs => \(seconds))
+            returning event_id
+            """)
+        for row in parked {
+            let id = try row.decode("event_id", as: UUID.self)
+            logger.error("event parked: never read back from the log", metadata: ["event.id": "\(id)"])
+            onParked(id)
+        }
         let requeued = try await pool.execute("""
             update outbox set published_at = null, attempts = attempts + 1
-            where published_at is not null and not confirmed and topic = any(\(confirmedTopics)::text[])
+            where published_at is not null and not confirmed and parked_at is null and topic = any(\(confirmedTopics)::text[])
               and published_at < now() - make_interval(secs => \(seconds))
             """)
         if requeued > 0 {
@@ -67,30 +131,66 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// Publishes one batch; returns how many events were published.
+    enum BatchOutcome: Equatable {
+        case published(Int)
+        /// The broker refused an event for good; it was counted (and parked at the limit: its id).
+        case refused(parked: UUID?)
+    }
+
+    /// Publishes one batch of every topic with a backlog; returns how many events were published.
     func publishBatch() async throws -> Int {
-        try await pool.withTransaction { connection in
-            // One relay at a time per database, so that replicas cannot reorder one agreement's events.
-            try await connection.execute("select pg_advisory_xact_lock(7301001)")
+        let topics = try await pool.query("select distinct topic from outbox where published_at is null and parked_at is null")
+            .map { try $0.decode("topic", as: String.self) }
+        var total = 0
+        for topic in topics {
+            if case .published(let n) = try await publishBatch(topic: topic, producer: defaultProducer) { total += n }
+        }
+        return total
+    }
+
+    /// Publishes one batch of `topic` (of every topic when nil) in recording order.
+    func publishBatch(topic: String?, producer: KafkaProducer) async throws -> BatchOutcome {
+        guard let topic else { return .published(try await publishBatch()) }
+        return try await pool.withTransaction { connection in
+            // One relay per topic at a time per database, so that replicas cannot reorder one key's events.
+            try await connection.execute("select pg_advisory_xact_lock(7301001, hashtext(\(topic)))")
             let rows = try await connection.query("""
-                select seq, topic, key, headers, value from outbox
-                where published_at is null order by seq limit \(self.batchSize)
+                select seq, event_id, topic, key, headers, value from outbox
+                where topic = \(topic) and published_at is null and parked_at is null order by seq limit \(self.batchSize)
                 """)
-            guard !rows.isEmpty else { return 0 }
-            var messages: [KafkaOutgoingMessage] = []
-            var seqs: [Int64] = []
+            guard !rows.isEmpty else { return .published(0) }
+            var items: [(seq: Int64, id: UUID, message: KafkaOutgoingMessage)] = []
             for row in rows {
                 let headers = try row.decode("headers", as: PostgresJSON<[String: String]>.self).value
-                messages.append(KafkaOutgoingMessage(
+                items.append((try row.decode("seq", as: Int64.self), try row.decode("event_id", as: UUID.self), KafkaOutgoingMessage(
                     topic: try row.decode("topic", as: String.self),
                     key: Array(try row.decode("key", as: String.self).utf8),
                     value: try row.decode("value", as: [UInt8].self),
-                    headers: headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, string: $0.value) }))
-                seqs.append(try row.decode("seq", as: Int64.self))
+                    headers: headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, string: $0.value) })))
             }
-            _ = try await self.producer.sendAll(messages)
-            try await connection.execute("update outbox set published_at = clock_timestamp() where seq <= \(seqs.last!) and published_at is null")
-            return messages.count
+            do {
+                _ = try await producer.sendAll(items.map(\.message))
+                try await connection.execute("update outbox set published_at = clock_timestamp() where topic = \(topic) and seq <= \(items.last!.seq) and published_at is null")
+                return .published(items.count)
+            } catch let error as KafkaError where !error.isRetriable {
+                // Find the event the broker refuses: publish one at a time, in order, up to it.
+                for item in items {
+                    do {
+                        _ = try await producer.send(item.message)
+                        try await connection.execute("update outbox set published_at = clock_timestamp() where seq = \(item.seq)")
+                    } catch let error as KafkaError where !error.isRetriable {
+                        let failures = try await connection.query("""
+                            update outbox set publish_failures = publish_failures + 1 where seq = \(item.seq) returning publish_failures
+                            """)[0].decode("publish_failures", as: Int.self)
+                        self.logger.error("the broker refused an event", metadata: [
+                            "event.id": "\(item.id)", "topic": "\(topic)", "attempt": "\(failures)", "error": "\(error)"])
+                        guard failures >= Outbox.maxPublishFailures else { return .refused(parked: nil) }
+                        try await Outbox.park(item.id, reason: "refused by the broker \(failures) times: \(error.message)", on: connection)
+                        return .refused(parked: item.id)
+                    }
+                }
+                return .published(items.count)
+            }
         }
     }
 }

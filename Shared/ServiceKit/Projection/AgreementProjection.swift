@@ -46,6 +46,15 @@ public enum AgreementProjection {
             );
             create index agreement_history_agreement on agreement_history (agreement_id, seq);
             """),
+        // What the employer may see (EmployerVisibility): the last state not made by a draft save, and to whom
+        // and in which status it is shown.
+        PostgresMigration(version: 7, name: "employer view", sql: """
+            alter table agreements add column shared_state jsonb, add column employer_visible text,
+                add column employer_status text;
+            update agreements set shared_state = state, employer_visible = employer_id, employer_status = status
+                where status <> 'draft';
+            create index agreements_employer_visible on agreements (employer_visible, employer_status);
+            """),
     ]
 
     /// Loads one agreement (locked for update when `forUpdate`, inside a transaction).
@@ -63,7 +72,9 @@ public enum AgreementProjection {
 
     /// Applies one event from the log, inside the consumer's transaction.
     public static func apply(_ event: AgreementEvent, eventID: UUID, on connection: PostgresConnection) async throws -> ProjectionOutcome {
-        let before = try await load(event.agreementID, on: connection, forUpdate: true)
+        let row = try await connection.query("select state, shared_state from agreements where id = \(event.agreementID.uuid) for update").first
+        let before = try row?.decode("state", as: PostgresJSON<Agreement>.self).value
+        let sharedBefore = try row?.decode("shared_state", as: PostgresJSON<Agreement>?.self)?.value
         let after: Agreement
         do {
             after = try AgreementDecider.evolve(before, event)
@@ -71,24 +82,49 @@ public enum AgreementProjection {
             try await record(event, eventID: eventID, outcome: "refused", refusal: error, versionAfter: before?.version, on: connection)
             return .refused(error, state: before)
         }
-        try await save(after, on: connection)
+        try await save(after, shared: EmployerVisibility.lastShared(after: after, event: event, before: sharedBefore), on: connection)
         try await record(event, eventID: eventID, outcome: "applied", refusal: nil, versionAfter: after.version, on: connection)
         return .applied(before: before, after: after)
     }
 
-    private static func save(_ a: Agreement, on connection: PostgresConnection) async throws {
+    private static func save(_ a: Agreement, shared: Agreement?, on connection: PostgresConnection) async throws {
+        let shown = a.employerID.flatMap { EmployerVisibility.view(current: a, lastShared: shared, employerID: $0) }
         try await connection.execute("""
             insert into agreements (id, student_id, student_name, college_code, employer_id, employer_name, status,
-                                    agreement_number, version, state, updated_at)
+                                    agreement_number, version, state, updated_at, shared_state, employer_visible, employer_status)
             values (\(a.id.uuid), \(a.studentID), \(a.student.name), \(a.student.collegeCode), \(a.employerID),
                     \(a.employer?.name), \(a.status.rawValue), \(a.agreementNumber?.formatted), \(a.version),
-                    \(PostgresJSON(a)), now())
+                    \(PostgresJSON(a)), now(), \(shared.map { PostgresJSON($0) }), \(shown?.employerID), \(shown?.status.rawValue))
             on conflict (id) do update set
                 student_name = excluded.student_name, college_code = excluded.college_code,
                 employer_id = excluded.employer_id, employer_name = excluded.employer_name, status = excluded.status,
                 agreement_number = excluded.agreement_number, version = excluded.version, state = excluded.state,
-                updated_at = now()
+                updated_at = now(), shared_state = excluded.shared_state, employer_visible = excluded.employer_visible,
+                employer_status = excluded.employer_status
             """)
+    }
+
+    /// An agreement as one caller may see it.
+    public struct Visible: Sendable {
+        /// What the caller is shown (for an employer, possibly an earlier state than `current`).
+        public var shown: Agreement
+        /// The state commands are decided on.
+        public var current: Agreement
+        /// For an employer: the timeline stops at the shown version and leaves out draft saves.
+        public var employerHistory: Bool
+    }
+
+    /// The agreement with `id` as `identity` may see it; nil when it may not (or it does not exist).
+    public static func visible(_ id: AgreementID, to identity: Identity, on pool: PostgresPool) async throws -> Visible? {
+        guard let row = try await pool.query("select state, shared_state from agreements where id = \(id.uuid)").first else { return nil }
+        let current = try row.decode("state", as: PostgresJSON<Agreement>.self).value
+        if identity.role == .employer {
+            let shared = try row.decode("shared_state", as: PostgresJSON<Agreement>?.self)?.value
+            guard let shown = EmployerVisibility.view(current: current, lastShared: shared, employerID: identity.subject) else { return nil }
+            return Visible(shown: shown, current: current, employerHistory: true)
+        }
+        guard identity.canSee(current) else { return nil }
+        return Visible(shown: current, current: current, employerHistory: false)
     }
 
     private static func record(_ event: AgreementEvent, eventID: UUID, outcome: String, refusal: AgreementRefusal?,
@@ -100,11 +136,14 @@ public enum AgreementProjection {
             """)
     }
 
-    /// The timeline (audit trail) of one agreement in log order, refusals included.
-    public static func timeline(_ id: AgreementID, on pool: PostgresPool) async throws -> [TimelineEntry] {
+    /// The timeline (audit trail) of one agreement in log order, refusals included. With `employerUpTo`, only
+    /// what an employer may see: no draft saves, nothing after that version.
+    public static func timeline(_ id: AgreementID, employerUpTo: Int? = nil, on pool: PostgresPool) async throws -> [TimelineEntry] {
         let rows = try await pool.query("""
             select event_id, event_type, actor, at, outcome, refusal from agreement_history
-            where agreement_id = \(id.uuid) order by seq
+            where agreement_id = \(id.uuid)
+              and (\(employerUpTo)::int is null or (event_type <> 'draftSaved' and coalesce(version_after, 0) <= \(employerUpTo)))
+            order by seq
             """)
         return try rows.map { row in
             let refusal = try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value

@@ -23,11 +23,14 @@ public struct AgreementSummary: Codable, Sendable {
         query: String?, studentID: String? = nil, agreementNumber: String? = nil, limit: Int = 200
     ) async throws -> [AgreementSummary] {
         let pattern = query.map { "%\($0.likeEscaped)%" }
+        // An employer's lists show what EmployerVisibility lets it see, in the status it sees.
         let rows = try await pool.query("""
-            select id, student_id, student_name, college_code, employer_id, employer_name, status, agreement_number, version, updated_at
+            select id, student_id, student_name, college_code, employer_id, employer_name,
+                   case when \(employerID)::text is null then status else employer_status end as status,
+                   agreement_number, version, updated_at
             from agreements
-            where status = any(\(statuses)::text[])
-              and (\(employerID)::text is null or employer_id = \(employerID))
+            where (case when \(employerID)::text is null then status else employer_status end) = any(\(statuses)::text[])
+              and (\(employerID)::text is null or employer_visible = \(employerID))
               and (\(collegeCode)::text is null or college_code = \(collegeCode))
               and (\(studentID)::text is null or student_id = \(studentID))
               and (\(agreementNumber)::text is null or agreement_number = \(agreementNumber))

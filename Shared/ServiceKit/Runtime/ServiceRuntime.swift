@@ -15,7 +15,10 @@ public final class ServiceRuntime: Sendable {
     public let config: ServiceConfiguration
     public let logger: Logger
     public let pool: PostgresPool
+    /// Publishes agreement events and dead letters.
     public let producer: KafkaProducer
+    /// Publishes reference data (roster, registry), so bulk imports never queue ahead of agreement events.
+    public let bulkProducer: KafkaProducer
     public let topics: Topics
     public let relay: OutboxRelay
     public let progress: ConsumerProgress
@@ -24,27 +27,44 @@ public final class ServiceRuntime: Sendable {
     public let clock: ServiceClock
     /// CloudEvents `source` of what this service emits, e.g. `/wangqian/student`.
     public let source: String
+    let routeTable = RouteTable()
 
     /// The migrations every service has (outbox, consumer bookkeeping, agreement projection); services add
     /// their own with versions from 100 on.
     public static let baseMigrations: [PostgresMigration] =
-        Outbox.migrations + EventConsumer<ContractEvent>.migrations + AgreementProjection.migrations
+        (Outbox.migrations + EventConsumer<ContractEvent>.migrations + AgreementProjection.migrations).sorted { $0.version < $1.version }
 
     private init(config: ServiceConfiguration, logger: Logger, pool: PostgresPool, producer: KafkaProducer,
-                 tokens: TokenAuthority) {
+                 bulkProducer: KafkaProducer, tokens: TokenAuthority) {
         self.config = config
         self.logger = logger
         self.pool = pool
         self.producer = producer
+        self.bulkProducer = bulkProducer
         let topics = Topics(prefix: config.topicPrefix)
         self.topics = topics
-        self.relay = OutboxRelay(pool: pool, producer: producer, logger: logger,
-                                 confirmedTopics: [topics.agreementEvents], republishAfter: config.republishAfter)
+        let arrivals = EventArrivals()
+        // Every topic a service writes is read back by its own consumer, so a record the broker acknowledged and
+        // lost is noticed and published again, whatever the topic.
+        self.relay = OutboxRelay(
+            pool: pool,
+            lanes: [.init(topic: topics.agreementEvents, producer: producer),
+                    .init(topic: topics.studentRoster, producer: bulkProducer),
+                    .init(topic: topics.employerRegistry, producer: bulkProducer)],
+            logger: logger, confirmedTopics: topics.published, republishAfter: config.republishAfter,
+            onParked: { arrivals.arrived($0) })
         self.progress = ConsumerProgress()
-        self.arrivals = EventArrivals()
+        self.arrivals = arrivals
         self.tokens = tokens
         self.clock = ServiceClock(offsetSeconds: config.clockOffsetSeconds)
         self.source = "/wangqian/\(config.service)"
+    }
+
+    /// A router whose every error answer has the JSON error body (404, 405, 413, 500…).
+    public func makeRouter() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ErrorMiddleware(routes: routeTable, logger: logger))
+        return router
     }
 
     /// Connects to the database and migrates it, makes sure the topics exist, and starts the producer.
@@ -52,7 +72,10 @@ public final class ServiceRuntime: Sendable {
         var logger = Logger(label: "wangqian.\(config.service)")
         logger.logLevel = config.logLevel
         if config.jwtSecretIsDevelopmentDefault {
-            logger.warning("WANGQIAN_JWT_SECRET is not set: using the development secret (never in production)")
+            logger.warning("development profile: WANGQIAN_JWT_SECRET is not set, using the built-in development secret")
+        }
+        if config.eventKeysAreDevelopmentDefaults {
+            logger.warning("development profile: event keys are not set, using the built-in development keys")
         }
         try LibrdkafkaVersion.check()
         let pool = PostgresPool(config: config.postgres, logger: logger)
@@ -62,57 +85,106 @@ public final class ServiceRuntime: Sendable {
             topics.all.map { KafkaAdmin.TopicSpec(name: $0.name, partitions: Int32($0.partitions)) },
             config: config.kafka, logger: logger)
         let producer = try KafkaProducer.make(config: config.producerKafka, logger: logger)
-        let tokens = try await TokenAuthority(secret: config.jwtSecret)
-        return ServiceRuntime(config: config, logger: logger, pool: pool, producer: producer, tokens: tokens)
+        var bulkConfig = config.producerKafka
+        bulkConfig.clientId += "-bulk"
+        let bulkProducer = try KafkaProducer.make(config: bulkConfig, logger: logger)
+        let tokens = try await TokenAuthority(secret: config.jwtSecret, maxLifetime: config.tokenMaxLifetime)
+        return ServiceRuntime(config: config, logger: logger, pool: pool, producer: producer, bulkProducer: bulkProducer, tokens: tokens)
     }
 
-    /// Encodes an event as a CloudEvent Kafka record for the outbox.
-    public func outboxRecord(for event: ContractEvent) -> OutboxRecord {
+    /// Encodes an event as a signed CloudEvent Kafka record for the outbox. An event over the contract's size
+    /// limit is refused here, before it is recorded (422): the broker would refuse it later, for ever.
+    public func outboxRecord(for event: ContractEvent) throws(APIError) -> OutboxRecord {
         let id = UUID()
         let parts = CloudEvent.encode(event, id: id, source: source, time: clock.now)
+        let size = EventLimits.size(key: parts.key, value: parts.value, headers: parts.headers)
+        guard size <= EventLimits.maxRecordBytes - 1024 else {
+            throw APIError(.unprocessableContent, code: "event_too_large",
+                           message: "内容过多，无法保存（事件大小 \(size) 字节，上限 \(EventLimits.maxRecordBytes - 1024) 字节）")
+        }
+        let headers: [(String, [UInt8])]
+        do { headers = try keys.sign(headers: parts.headers, value: parts.value) } catch {
+            throw APIError(.internalServerError, code: "internal", message: "系统繁忙，请稍后重试")
+        }
         return OutboxRecord(
             eventID: id, topic: topics.name(for: event), key: parts.key,
-            headers: Dictionary(parts.headers.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a }),
+            headers: Dictionary(headers.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a }),
             value: parts.value)
     }
 
-    public func outboxRecord(for event: AgreementEvent) -> OutboxRecord { outboxRecord(for: .agreement(event)) }
+    public func outboxRecord(for event: AgreementEvent) throws(APIError) -> OutboxRecord { try outboxRecord(for: .agreement(event)) }
 
-    /// The service's consumer of the agreement topic (and `otherTopics`): applies agreement events to the shared
-    /// projection, then calls `onAgreement` in the same transaction; other events go to `onOther`.
-    public func consumer(
+    /// This service's signing key and every emitter's public key.
+    public var keys: EventKeyRing { config.eventKeys }
+
+    /// The service's consumers: one of the agreement topic, applying its events to the shared projection and then
+    /// calling `onAgreement` in the same transaction; one of the reference topics (`otherTopics`, plus the ones
+    /// this service writes, so it reads its own records back), calling `onOther`. Two consumers, so that a bulk
+    /// import on a reference topic never delays agreement events.
+    public func consumers(
         otherTopics: [String] = [],
         onAgreement: @escaping @Sendable (AgreementEvent, ProjectionOutcome, PostgresConnection) async throws -> Void = { _, _, _ in },
         onOther: @escaping @Sendable (ContractEvent, PostgresConnection) async throws -> Void = { _, _ in }
-    ) -> EventConsumer<ContractEvent> {
-        EventConsumer<ContractEvent>(
-            name: config.service, topics: [topics.agreementEvents] + otherTopics, pool: pool, kafka: config.kafka,
+    ) -> [any Service] {
+        let keys = self.keys
+        let decode: EventConsumer<ContractEvent>.Decode = { message throws(DeadLetterReason) in
+            do {
+                let decoded = try keys.open(key: String(decoding: message.key ?? [], as: UTF8.self),
+                                            headers: message.headers.map { ($0.key, $0.value) }, value: message.value)
+                return (decoded.id, decoded.event)
+            } catch {
+                throw DeadLetterReason("\(error)")
+            }
+        }
+        let service = config.service
+        let onDeadLetter: EventConsumer<ContractEvent>.OnDeadLetter = { id, reason, connection in
+            // One of our own events that our own consumer cannot apply will never be: its command failed.
+            try await Outbox.park(id, reason: "rejected by the \(service) service's consumer: \(reason)", on: connection)
+        }
+        let agreementConsumer = EventConsumer<ContractEvent>(
+            name: "\(service).agreements", topics: [topics.agreementEvents], pool: pool, kafka: config.kafka,
             producer: producer, deadLetterTopic: topics.deadLetter, progress: progress, logger: logger,
-            decode: { message throws(DeadLetterReason) in
-                do {
-                    let decoded = try CloudEvent.decode(headers: message.headers.map { ($0.key, $0.value) }, value: message.value)
-                    return (decoded.id, decoded.event)
-                } catch {
-                    throw DeadLetterReason("\(error)")
-                }
-            },
+            decode: decode,
             handle: { consumed, connection in
                 if case .agreement(let event) = consumed.event {
                     let outcome = try await AgreementProjection.apply(event, eventID: consumed.id, on: connection)
                     try await onAgreement(event, outcome, connection)
-                } else {
-                    try await onOther(consumed.event, connection)
                 }
             },
-            afterCommit: { [arrivals] consumed in arrivals.arrived(consumed.id) })
+            afterCommit: { [arrivals] consumed in arrivals.arrived(consumed.id) },
+            onDeadLetter: onDeadLetter, afterDeadLetter: { [arrivals] id in arrivals.arrived(id) })
+        let reference = Array(Set(otherTopics + writtenReferenceTopics)).sorted()
+        guard !reference.isEmpty else { return [agreementConsumer] }
+        let referenceConsumer = EventConsumer<ContractEvent>(
+            name: "\(service).reference", topics: reference, pool: pool, kafka: config.kafka,
+            producer: producer, deadLetterTopic: topics.deadLetter, progress: progress, logger: logger,
+            decode: decode,
+            handle: { consumed, connection in
+                if case .agreement = consumed.event { return }
+                try await onOther(consumed.event, connection)
+            },
+            afterCommit: { [arrivals] consumed in arrivals.arrived(consumed.id) },
+            onDeadLetter: onDeadLetter, afterDeadLetter: { [arrivals] id in arrivals.arrived(id) })
+        return [agreementConsumer, referenceConsumer]
+    }
+
+    /// The reference topics this service publishes on: the college the roster, the employer service the registry.
+    var writtenReferenceTopics: [String] {
+        switch config.service {
+        case "college": [topics.studentRoster]
+        case "employer": [topics.employerRegistry]
+        default: []
+        }
     }
 
     /// Runs the HTTP API and the background services until SIGTERM/SIGINT, then closes the adapters.
     /// - Parameter commandRoles: the roles this service takes commands from (who may look up their outcomes).
     public func run(router: Router<AppRequestContext>, services: [any Service], openAPI: String, commandRoles: Set<Role>) async throws {
         addCommonRoutes(to: router, openAPI: openAPI, commandRoles: commandRoles)
+        routeTable.load(from: router)
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout.components.seconds)))),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "wangqian-\(config.service)"),
             services: [relay] + services,
             logger: logger)
@@ -128,6 +200,7 @@ public final class ServiceRuntime: Sendable {
 
     private func shutdown() async {
         await producer.shutdown()
+        await bulkProducer.shutdown()
         await pool.close()
         logger.info("stopped")
     }
