@@ -176,11 +176,20 @@ ERROR_CODES: dict[str, tuple[int, str, str]] = {
                           "打印份数已变化，请刷新后重试"),
     "agreement_mismatch": (409, "an event named another agreement or student (internal consistency check)",
                            "该记录不属于此协议"),
+    "method_not_allowed": (405, "the path exists but not with this method (`Allow` lists the methods)",
+                           "该地址不支持 DELETE 请求"),
+    "unsupported_media_type": (415, "the body is not declared as the media type the endpoint takes (`application/json`, "
+                                    "or `text/csv` for the roster)", "请求内容类型必须是 application/json"),
+    "event_too_large": (422, "the event this command would emit exceeds the contract's 256 KiB record limit",
+                        "内容过多，无法保存"),
+    "command_failed": (422, "the command's event could never be published or applied (parked; see `GET /v1/status`)",
+                       "操作未能完成：系统无法发布或应用该操作"),
 }
 
 STATUS_TITLES = {
     400: "Malformed request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
-    409: "Refused by a workflow rule", 413: "Body too large", 422: "Invalid input",
+    405: "Method not allowed", 409: "Refused by a workflow rule", 413: "Body too large",
+    415: "Unsupported media type", 422: "Invalid input",
 }
 
 
@@ -400,9 +409,11 @@ def shared_schemas() -> dict:
     }, ["outcome"], description="The answer to a command.")
     s["CommandStatus"] = obj({
         "commandId": {"type": "string", "format": "uuid"},
-        "outcome": {"type": "string", "enum": ["pending", "applied", "refused"]},
-        "error": obj({"code": text("The refusal code."), "message": text("The refusal, zh-CN.")},
-                     ["code", "message"], description="Present when refused."),
+        "outcome": {"type": "string", "enum": ["pending", "applied", "refused", "failed"],
+                    "description": "`failed`: the command's event could never be published or applied (it was parked "
+                                   "with its reason; see `GET /v1/status`)."},
+        "error": obj({"code": text("The refusal code (`command_failed` when failed)."), "message": text("The refusal, zh-CN.")},
+                     ["code", "message"], description="Present when refused or failed."),
     }, ["commandId", "outcome"], description="The outcome of an earlier command, as this service's projection saw it.")
     s["Liveness"] = obj({"status": {"type": "string", "const": "ok"}, "service": text("The service name.")},
                         ["status", "service"], examples=[{"status": "ok", "service": "student"}])
@@ -414,9 +425,43 @@ def shared_schemas() -> dict:
         "eventsApplied": {"type": "integer", "minimum": 0, "description": "Events applied since start."},
         "outboxBacklog": nullable({"type": "integer", "minimum": 0,
                                    "description": "Outbox records not yet published (absent when the database is down)."}),
+        "problem": text("Why the service cannot make progress, when not ready."),
     }, ["status", "service", "database", "consumerStarted", "eventsApplied"],
         examples=[{"status": "ready", "service": "student", "database": "ok", "consumerStarted": True,
                    "eventsApplied": 42, "outboxBacklog": 0}])
+    s["ServiceStatus"] = obj({
+        "service": text("The service name.", examples=["college"]),
+        "profile": {"type": "string", "enum": ["production", "development"]},
+        "ready": {"type": "boolean", "description": "As `/health/ready`: false only when no progress is possible."},
+        "problem": text("Why the service cannot make progress, when it cannot."),
+        "database": {"type": "string", "enum": ["ok", "unavailable"]},
+        "outbox": {"type": "array", "description": "The outbox per topic (lane).", "items": obj({
+            "topic": text("The topic."),
+            "unpublished": {"type": "integer", "minimum": 0},
+            "oldestUnpublishedAgeSeconds": nullable({"type": "number", "minimum": 0}),
+            "awaitingReadBack": {"type": "integer", "minimum": 0,
+                                 "description": "Acknowledged by the broker, not yet read back from the log."},
+            "republished": {"type": "integer", "minimum": 0,
+                            "description": "Publications repeated because the log did not show an acknowledged record."},
+            "parked": {"type": "integer", "minimum": 0},
+        }, ["topic", "unpublished", "awaitingReadBack", "republished", "parked"])},
+        "parkedEvents": {"type": "array", "description": "The latest parked events (never published again).",
+                         "items": obj({"eventID": {"type": "string", "format": "uuid"}, "topic": text("The topic."),
+                                       "key": text("The record key."), "parkedAt": {"type": "string", "format": "date-time"},
+                                       "reason": text("Why it was parked.")},
+                                      ["eventID", "topic", "key", "parkedAt", "reason"])},
+        "consumers": {"type": "array", "items": obj({
+            "name": text("The consumer (`<service>.agreements`, `<service>.reference`)."),
+            "state": {"type": "string", "enum": ["starting", "running", "retrying", "offsetsBeyondLog", "stopped"]},
+            "reason": text("Why it is retrying, or which offsets lie beyond the log."),
+            "since": {"type": "string", "format": "date-time"},
+            "eventsApplied": {"type": "integer", "minimum": 0},
+            "deadLettered": {"type": "integer", "minimum": 0},
+        }, ["name", "state", "since", "eventsApplied", "deadLettered"])},
+        "deadLetters": nullable({"type": "integer", "minimum": 0, "description": "Rows of the dead_letters table."}),
+        "advice": {"type": "array", "items": {"type": "string"}, "description": "What to do about the problems shown."},
+    }, ["service", "profile", "ready", "database", "outbox", "parkedEvents", "consumers", "advice"],
+        description="What an operator needs to see of one service.")
     s["ProjectionDigest"] = obj({
         "service": text("The service (or `replay` for wangqianctl replay).", examples=["college"]),
         "agreements": {"type": "array", "description": "The whole projection, sorted by id.", "items": obj({
@@ -671,6 +716,14 @@ def common_paths(service: str, command_tags: list[str]) -> dict:
             roles=["office"], tags=["office"], params=[AGREEMENT_ID_PARAM],
             responses={**ok("The agreement view.", ref("AgreementView")),
                        **errors({401: ["unauthenticated"], 403: ["forbidden"], 404: ["not_found"]})})},
+        "/v1/status": {"get": operation(
+            op_id="getStatus", summary="Operational status", ui="运行状态",
+            what=("The outbox per topic (backlog, age of the oldest unpublished event, records awaiting read-back, "
+                  "republications, parked events), each consumer's state (running, retrying with its reason, offsets "
+                  "beyond the end of the log), dead letters, and advice."),
+            roles=["office"], tags=["office"],
+            responses={**ok("The status.", ref("ServiceStatus")),
+                       **errors({401: ["unauthenticated"], 403: ["forbidden"]})})},
         "/v1/projection/digest": {"get": operation(
             op_id="getProjectionDigest", summary="Digest of the whole projection", ui="投影摘要",
             what=("Every agreement of this service's projection sorted by id, for comparing services with each "
@@ -682,7 +735,7 @@ def common_paths(service: str, command_tags: list[str]) -> dict:
 
 
 AUTH = {401: ["unauthenticated"], 403: ["forbidden"]}
-BODY = {400: ["malformed_body"], 413: ["body_too_large"], 422: ["validation_failed"]}
+BODY = {400: ["malformed_body"], 413: ["body_too_large"], 415: ["unsupported_media_type"], 422: ["validation_failed"]}
 
 
 def merge(*specs: dict[int, list[str]]) -> dict[int, list[str]]:

@@ -61,6 +61,10 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The school code used in agreement numbers (year + school code + serial).
     public var schoolCode: String
+    /// Fault injection for tests, development profile only (`WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION`, e.g.
+    /// `roster,registry`): the first publication of each event on those topics is marked acknowledged but not
+    /// sent, so the read-back confirmation must notice and publish it again.
+    public var loseFirstPublication: Set<String>
 
     /// Used only in the development profile.
     static let developmentJWTSecret = "wangqian-development-secret-change-me"
@@ -106,6 +110,15 @@ public struct ServiceConfiguration: Sendable {
         if clockControl, profile != .development {
             throw Invalid(description: "WANGQIAN_CLOCK_CONTROL=1 is allowed only with WANGQIAN_PROFILE=development")
         }
+        let faults = Set((value("WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        })
+        guard faults.isSubset(of: ["agreement", "roster", "registry"]) else {
+            throw Invalid(description: "WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION takes agreement, roster and registry")
+        }
+        if !faults.isEmpty, profile != .development {
+            throw Invalid(description: "WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION is allowed only with WANGQIAN_PROFILE=development")
+        }
         return ServiceConfiguration(
             service: service,
             profile: profile,
@@ -127,7 +140,8 @@ public struct ServiceConfiguration: Sendable {
             clockOffsetSeconds: value("WANGQIAN_CLOCK_OFFSET_SECONDS").flatMap(Double.init) ?? 0,
             clockControlEnabled: clockControl,
             logLevel: value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info,
-            schoolCode: value("WANGQIAN_SCHOOL_CODE") ?? "10001"
+            schoolCode: value("WANGQIAN_SCHOOL_CODE") ?? "10001",
+            loseFirstPublication: faults
         )
     }
 

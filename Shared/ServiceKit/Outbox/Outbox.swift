@@ -99,6 +99,8 @@ public enum Outbox {
         public var unpublished: Int
         public var oldestUnpublishedAgeSeconds: Double?
         public var awaitingReadBack: Int
+        /// Publications repeated because the log did not show an acknowledged record.
+        public var republished: Int
         public var parked: Int
     }
 
@@ -117,13 +119,15 @@ public enum Outbox {
                    count(*) filter (where published_at is null and parked_at is null)::bigint as unpublished,
                    extract(epoch from now() - min(created_at) filter (where published_at is null and parked_at is null))::float8 as age,
                    count(*) filter (where published_at is not null and not confirmed and parked_at is null)::bigint as unconfirmed,
-                   count(*) filter (where parked_at is not null)::bigint as parked
-            from outbox where not confirmed group by topic order by topic
+                   count(*) filter (where parked_at is not null)::bigint as parked,
+                   coalesce(sum(attempts), 0)::bigint as republished
+            from outbox group by topic order by topic
             """)
         return try rows.map { row in
             LaneStatus(topic: try row.decode("topic"), unpublished: Int(try row.decode("unpublished", as: Int64.self)),
                        oldestUnpublishedAgeSeconds: try row.decode("age", as: Double?.self),
                        awaitingReadBack: Int(try row.decode("unconfirmed", as: Int64.self)),
+                       republished: Int(try row.decode("republished", as: Int64.self)),
                        parked: Int(try row.decode("parked", as: Int64.self)))
         }
     }

@@ -36,9 +36,14 @@ public final class OutboxRelay: Service, Sendable {
     private let confirmedTopics: [String]
     private let republishAfter: Duration
     private let onParked: @Sendable (UUID) -> Void
+    /// Fault injection (development profile only): the first publication of each event on these topics is
+    /// marked acknowledged without being sent, as a broker that acknowledges and loses a record would.
+    private let loseFirstPublication: Set<String>
 
     public init(pool: PostgresPool, lanes: [Lane], logger: Logger, confirmedTopics: [String] = [],
-                republishAfter: Duration = .seconds(3), batchSize: Int = 500, onParked: @escaping @Sendable (UUID) -> Void = { _ in }) {
+                republishAfter: Duration = .seconds(3), batchSize: Int = 500,
+                loseFirstPublication: Set<String> = [], onParked: @escaping @Sendable (UUID) -> Void = { _ in }) {
+        self.loseFirstPublication = loseFirstPublication
         precondition(!lanes.isEmpty, "an outbox relay needs at least one lane")
         self.pool = pool
         self.lanes = lanes
@@ -154,11 +159,23 @@ public final class OutboxRelay: Service, Sendable {
         return try await pool.withTransaction { connection in
             // One relay per topic at a time per database, so that replicas cannot reorder one key's events.
             try await connection.execute("select pg_advisory_xact_lock(7301001, hashtext(\(topic)))")
-            let rows = try await connection.query("""
-                select seq, event_id, topic, key, headers, value from outbox
+            var rows = try await connection.query("""
+                select seq, event_id, topic, key, headers, value, attempts from outbox
                 where topic = \(topic) and published_at is null and parked_at is null order by seq limit \(self.batchSize)
                 """)
             guard !rows.isEmpty else { return .published(0) }
+            if self.loseFirstPublication.contains(topic) {
+                let lost = try rows.filter { try $0.decode("attempts", as: Int.self) == 0 }.map { try $0.decode("seq", as: Int64.self) }
+                if !lost.isEmpty {
+                    try await connection.execute("update outbox set published_at = clock_timestamp() where seq = any(\(lost)::bigint[])")
+                    self.logger.warning("fault injection: records marked acknowledged but not sent", metadata: ["topic": "\(topic)", "count": "\(lost.count)"])
+                    rows = try await connection.query("""
+                        select seq, event_id, topic, key, headers, value, attempts from outbox
+                        where topic = \(topic) and published_at is null and parked_at is null order by seq limit \(self.batchSize)
+                        """)
+                    guard !rows.isEmpty else { return .published(0) }
+                }
+            }
             var items: [(seq: Int64, id: UUID, message: KafkaOutgoingMessage)] = []
             for row in rows {
                 let headers = try row.decode("headers", as: PostgresJSON<[String: String]>.self).value

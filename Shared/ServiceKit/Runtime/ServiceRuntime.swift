@@ -52,6 +52,13 @@ public final class ServiceRuntime: Sendable {
                     .init(topic: topics.studentRoster, producer: bulkProducer),
                     .init(topic: topics.employerRegistry, producer: bulkProducer)],
             logger: logger, confirmedTopics: topics.published, republishAfter: config.republishAfter,
+            loseFirstPublication: Set(config.loseFirstPublication.map { kind in
+                switch kind {
+                case "roster": topics.studentRoster
+                case "registry": topics.employerRegistry
+                default: topics.agreementEvents
+                }
+            }),
             onParked: { arrivals.arrived($0) })
         self.progress = ConsumerProgress()
         self.arrivals = arrivals
