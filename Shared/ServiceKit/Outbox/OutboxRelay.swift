@@ -165,7 +165,7 @@ public final class OutboxRelay: Service, Sendable {
                 """)
             guard !rows.isEmpty else { return .published(0) }
             if self.loseFirstPublication.contains(topic) {
-                let lost = try rows.filter { try $0.decode("attempts", as: Int.self) == 0 }.map { try $0.decode("seq", as: Int64.self) }
+                let lost = try rows.filter { try $0.decode("attempts", as: Int.self) == 0 }.map { Int(try $0.decode("seq", as: Int64.self)) }
                 if !lost.isEmpty {
                     try await connection.execute("update outbox set published_at = clock_timestamp() where seq = any(\(lost)::bigint[])")
                     self.logger.warning("fault injection: records marked acknowledged but not sent", metadata: ["topic": "\(topic)", "count": "\(lost.count)"])
