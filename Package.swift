@@ -94,7 +94,9 @@ let package = Package(
             resources: [.copy("Golden")]),
         .testTarget(name: "KafkaTests", dependencies: ["WangqianKafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "PostgresTests", dependencies: ["WangqianPostgres"], path: "Tests/PostgresTests"),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"], path: "Tests/ServiceKitTests"),
+        .testTarget(
+            name: "ServiceKitTests", dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres"],
+            path: "Tests/ServiceKitTests"),
         .testTarget(name: "CollegeTests", dependencies: ["CollegeService"], path: "Tests/CollegeTests"),
     ]
 )

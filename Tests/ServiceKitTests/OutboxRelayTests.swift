@@ -10,30 +10,8 @@ import WangqianPostgres
 @Suite(.serialized) struct OutboxRelayTests {
     let logger = Logger(label: "servicekit-tests")
 
-    /// A fresh database with the base migrations, and a fresh topic.
     func withFixture(_ body: (PostgresPool, KafkaProducer, String) async throws -> Void) async throws {
-        let name = "wq_sk_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = PostgresPool(config: PostgresConfig.fromEnvironment(database: "postgres"), logger: logger)
-        try await admin.execute("create database \(identifier: name)")
-        let pool = PostgresPool(config: PostgresConfig.fromEnvironment(database: name), logger: logger)
-        let kafka = KafkaConfig.fromEnvironment(clientId: "servicekit-tests")
-        let producer = try KafkaProducer.make(config: kafka, logger: logger)
-        do {
-            try await PostgresMigrator.run(ServiceRuntime.baseMigrations, on: pool, logger: logger)
-            let topic = "servicekit-test-\(UUID().uuidString.lowercased())"
-            try await KafkaAdmin.createTopics([.init(name: topic, partitions: 1)], config: kafka, logger: logger)
-            try await body(pool, producer, topic)
-        } catch {
-            await cleanUp()
-            throw error
-        }
-        await cleanUp()
-        func cleanUp() async {
-            await producer.shutdown()
-            await pool.close()
-            _ = try? await admin.execute("drop database if exists \(identifier: name) with (force)")
-            await admin.close()
-        }
+        try await BrokerAndDatabase.withFixture(logger: logger, body)
     }
 
     func record(_ topic: String, _ n: Int) -> OutboxRecord {
@@ -41,16 +19,7 @@ import WangqianPostgres
     }
 
     func read(_ topic: String, count: Int) async throws -> [String] {
-        let consumer = try KafkaConsumer.assign([.init(topic: topic, partition: 0, offset: 0)],
-                                                config: .fromEnvironment(clientId: "servicekit-tests"), logger: logger)
-        var values: [String] = []
-        let deadline = ContinuousClock.now + .seconds(20)
-        for try await message in consumer.messages {
-            values.append(String(decoding: message.value, as: UTF8.self))
-            if values.count == count || ContinuousClock.now > deadline { break }
-        }
-        await consumer.close()
-        return values
+        try await BrokerAndDatabase.read(topic, count: count, logger: logger).map { String(decoding: $0.value, as: UTF8.self) }
     }
 
     @Test func publishesInRecordingOrderAndMarksWhatTheBrokerAcknowledged() async throws {
@@ -87,6 +56,60 @@ import WangqianPostgres
             #expect(try await read(topic, count: 3) == ["事件1", "事件2", "事件1"])
             let attempts = try await pool.query("select attempts from outbox where event_id = \(lost.eventID)")[0]
             #expect(try attempts.decode("attempts", as: Int.self) == 1)
+        }
+    }
+
+    @Test func anEventTheBrokerRefusesIsParkedAfterFiveAttemptsAndTheLaneGoesOn() async throws {
+        try await withFixture { pool, producer, topic in
+            let relay = OutboxRelay(pool: pool, lanes: [.init(topic: topic, producer: producer)], logger: logger)
+            let huge = OutboxRecord(eventID: UUID(), topic: topic, key: "k", headers: [:], value: [UInt8](repeating: 0x61, count: 1_200_000))
+            let next = record(topic, 2)
+            try await pool.withTransaction { try await Outbox.append([huge, next], on: $0) }
+            for attempt in 1...Outbox.maxPublishFailures {
+                let outcome = try await relay.publishBatch(topic: topic, producer: producer)
+                #expect(outcome == .refused(parked: attempt == Outbox.maxPublishFailures ? huge.eventID : nil), "attempt \(attempt)")
+            }
+            #expect(try await Outbox.parkReason(of: huge.eventID, on: pool)?.contains("refused by the broker 5 times") == true)
+            #expect(try await Outbox.parkReason(of: next.eventID, on: pool) == nil)
+            #expect(try await relay.publishBatch(topic: topic, producer: producer) == .published(1))
+            #expect(try await read(topic, count: 1) == ["事件2"])
+            let lanes = try await Outbox.lanes(on: pool)
+            #expect(lanes.first?.parked == 1)
+            #expect(lanes.first?.unpublished == 0)
+        }
+    }
+
+    @Test func anEventPublishedFiveTimesWithoutEverBeingReadBackIsParked() async throws {
+        try await withFixture { pool, producer, topic in
+            let relay = OutboxRelay(pool: pool, producer: producer, logger: logger,
+                                    confirmedTopics: [topic], republishAfter: .milliseconds(50))
+            let lost = record(topic, 1)
+            try await pool.withTransaction { try await Outbox.append([lost], on: $0) }
+            for _ in 1..<Outbox.maxPublications {
+                #expect(try await relay.publishBatch() == 1)
+                try await Task.sleep(for: .milliseconds(120))
+                try await relay.requeueUnconfirmed()
+            }
+            #expect(try await relay.publishBatch() == 1)
+            try await Task.sleep(for: .milliseconds(120))
+            try await relay.requeueUnconfirmed()
+            #expect(try await relay.publishBatch() == 0)
+            #expect(try await Outbox.parkReason(of: lost.eventID, on: pool)?.contains("never read back") == true)
+            #expect(try await Outbox.lanes(on: pool).first?.republished == Outbox.maxPublications - 1)
+        }
+    }
+
+    @Test func lanesPublishTheirTopicsIndependently() async throws {
+        try await withFixture { pool, producer, topic in
+            let other = topic + "-bulk"
+            try await KafkaAdmin.createTopics([.init(name: other, partitions: 1)], config: .fromEnvironment(clientId: "servicekit-tests"), logger: logger)
+            let relay = OutboxRelay(pool: pool, lanes: [.init(topic: topic, producer: producer), .init(topic: other, producer: producer)],
+                                    logger: logger, batchSize: 10)
+            // A bulk backlog recorded first does not hold back the other topic's event.
+            try await pool.withTransaction { try await Outbox.append((1...50).map { record(other, $0) } + [record(topic, 99)], on: $0) }
+            #expect(try await relay.publishBatch(topic: topic, producer: producer) == .published(1))
+            #expect(try await read(topic, count: 1) == ["事件99"])
+            #expect(try await Outbox.backlog(on: pool) == 50)
         }
     }
 }

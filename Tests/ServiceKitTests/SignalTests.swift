@@ -15,7 +15,7 @@ import Testing
         signal.fire()
         let first = ContinuousClock.now
         await signal.wait(upTo: .seconds(5))
-        #expect(ContinuousClock.now - first < .seconds(1))
+        #expect(ContinuousClock.now - first < .seconds(4))  // well before the 5 s timeout, even on a loaded machine
         // The fire is used up: the following wait runs to its timeout (this was a busy loop once).
         let second = ContinuousClock.now
         await signal.wait(upTo: .milliseconds(150))
