@@ -701,15 +701,16 @@ def common_paths(service: str, command_tags: list[str]) -> dict:
         "/v1/commands/{id}": {"get": operation(
             op_id="getCommand", summary="Outcome of an earlier command", ui="操作结果",
             what=("What became of a command that answered 202: `pending` (recorded, not yet applied here), "
-                  "`applied`, or `refused` with the refusal."),
-            roles=["student", "employer", "counselor", "office"], tags=command_tags,
-            roles_note="Any valid token is accepted.",
+                  "`applied`, `refused` with the refusal, or `failed` (its event was parked)."),
+            roles=command_tags, tags=command_tags,
+            roles_note=("The roles this service takes commands from; 404 unless the caller may see the command's "
+                        "agreement."),
             params=[path_param("id", "The `commandId` (a malformed one is `not_found`).", fmt="uuid",
                                example=COMMAND_ID)],
             responses={**ok("The outcome.", ref("CommandStatus"),
                             {"commandId": COMMAND_ID, "outcome": "refused",
                              "error": {"code": "invalid_state", "message": "当前协议状态不允许此操作"}}),
-                       **errors({401: ["unauthenticated"], 404: ["not_found"]})})},
+                       **errors({401: ["unauthenticated"], 403: ["forbidden"], 404: ["not_found"]})})},
         "/v1/projection/agreements/{id}": {"get": operation(
             op_id="getProjectedAgreement", summary="This service's projection of one agreement", ui="投影核对",
             what="The agreement view as this service's own projection holds it (operations and verification).",
