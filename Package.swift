@@ -47,7 +47,10 @@ let package = Package(
             path: "Shared/Postgres", swiftSettings: strict),
 
         // The pure domain and the public event contract.
-        .target(name: "AgreementDomain", path: "Shared/Domain", swiftSettings: strict),
+        // swift-crypto only for SHA-1 of name-based UUIDs: a pure computation, the domain stays pure.
+        .target(
+            name: "AgreementDomain", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/Domain", swiftSettings: strict),
         .target(
             name: "AgreementContract",
             dependencies: ["AgreementDomain", .product(name: "Crypto", package: "swift-crypto")],
@@ -87,7 +90,8 @@ let package = Package(
         // Tests: pure unit tests, and integration tests against the real broker and database.
         .testTarget(
             name: "DomainTests",
-            dependencies: ["AgreementDomain", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["AgreementDomain", .product(name: "PropertyBased", package: "swift-property-based"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/DomainTests"),
         .testTarget(
             name: "ContractTests", dependencies: ["AgreementContract"], path: "Tests/ContractTests",

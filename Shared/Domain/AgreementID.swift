@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The identity of one agreement: the partition key of every event about it.
@@ -32,7 +33,7 @@ public struct AgreementID: Hashable, Comparable, Sendable, Codable, CustomString
     public static func nameBased(namespace: UUID, name: String) -> UUID {
         let n = namespace.uuid
         let namespaceBytes = [n.0, n.1, n.2, n.3, n.4, n.5, n.6, n.7, n.8, n.9, n.10, n.11, n.12, n.13, n.14, n.15]
-        var b = SHA1.digest(namespaceBytes + Array(name.utf8))
+        var b = Array(Insecure.SHA1.hash(data: namespaceBytes + Array(name.utf8)))
         b[6] = (b[6] & 0x0F) | 0x50  // version 5
         b[8] = (b[8] & 0x3F) | 0x80  // RFC 4122 variant
         return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))

@@ -1,10 +1,12 @@
 import AgreementDomain
+import Crypto
 import Foundation
 import Testing
 
-/// SHA-1 against FIPS 180 vectors, and agreement IDs as RFC 4122 version-5 UUIDs.
+/// SHA-1 (swift-crypto, which name-based IDs use) against FIPS 180 vectors, and agreement IDs as RFC 4122 version-5 UUIDs.
 @Suite struct IdentityTests {
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    enum SHA1 { static func digest(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.SHA1.hash(data: bytes)) } }
 
     @Test(arguments: [
         ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),

@@ -155,7 +155,7 @@ public struct ProjectionDigest: ResponseEncodable, Sendable {
     static func load(service: String, pool: PostgresPool, progress: ConsumerProgress) async throws -> ProjectionDigest {
         let rows = try await pool.query("select state from agreements")
         let agreements = try rows.map { try $0.decode("state", as: PostgresJSON<Agreement>.self).value }
-        return ProjectionDigest(service: service, agreements: agreements, eventsApplied: nil)
+        return ProjectionDigest(service: service, agreements: agreements, eventsApplied: await progress.eventsApplied)
     }
 }
 

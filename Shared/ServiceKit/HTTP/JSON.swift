@@ -1,3 +1,4 @@
+import AgreementContract
 import Foundation
 
 /// The one JSON dialect of every API: ISO 8601 dates with milliseconds, sorted keys.
@@ -25,14 +26,11 @@ public enum JSON {
         return d
     }()
 
-    public static func formatDate(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
+    /// The contract's own formatter, so an HTTP timestamp equals the same instant in the Kafka events to the
+    /// millisecond (Foundation's ISO 8601 formatter rounds some milliseconds down by one).
+    public static func formatDate(_ date: Date) -> String { RFC3339.format(date) }
 
-    public static func parseDate(_ s: String) -> Date? {
-        if let d = try? Date(s, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return d }
-        return try? Date(s, strategy: .iso8601)
-    }
+    public static func parseDate(_ s: String) -> Date? { RFC3339.parse(s) }
 }
 
 extension UUID {
