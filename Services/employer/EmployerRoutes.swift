@@ -130,6 +130,10 @@ struct EmployerRoutes: Sendable {
             let body = try await request.decodeBody(as: BatchSignRequest.self, context: context)
             guard !body.agreementIDs.isEmpty else { throw APIError.validation("请至少选择一份协议", field: "agreementIDs") }
             guard body.agreementIDs.count <= 200 else { throw APIError.validation("一次最多批量签约 200 份", field: "agreementIDs") }
+            // The opinions are the same for every item: a problem with them is the request's, not each item's.
+            try checked { () throws(AgreementRefusal) in
+                try AgreementValidation.validate(employerOpinion: body.employerOpinion, supervisorOpinion: body.supervisorOpinion)
+            }
             let results = await withTaskGroup(of: (Int, BatchResult).self) { group in
                 for (index, raw) in body.agreementIDs.enumerated() {
                     group.addTask {

@@ -30,7 +30,7 @@ struct SchedulerRoutes: Sendable {
             _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
             let body = try await request.decodeBody(as: AdvanceRequest.self, context: context)
             guard body.seconds > 0, body.seconds <= 366 * 24 * 3600 else {
-                throw APIError.validation("seconds 必须在 1 秒到一年之间", field: "seconds")
+                throw APIError.validation("seconds 必须大于 0 且不超过一年（31622400 秒）", field: "seconds")
             }
             runtime.clock.advance(by: body.seconds)
             try await Timers.saveClock(runtime)

@@ -187,6 +187,14 @@ public enum AgreementValidation {
         try first(c.problems)
     }
 
+    /// 用人单位意见 (required) and 主管部门意见 on their own, as a batch signing gives them for every agreement.
+    public static func validate(employerOpinion: String, supervisorOpinion: String?) throws(AgreementRefusal) {
+        var c = Checker()
+        c.required(employerOpinion.trimmed, "employerOpinion", "用人单位意见", max: maxOpinionLength)
+        c.optional(supervisorOpinion?.trimmed, "supervisorOpinion", "主管部门意见", max: maxOpinionLength)
+        try first(c.problems)
+    }
+
     /// A well-formed agreement number (协议书号).
     public static func validate(_ number: AgreementNumber) throws(AgreementRefusal) {
         guard number.isValid else { throw invalid("agreementNumber", "协议书号格式不正确（应为年份4位+学校代码5位+流水号6位）") }

@@ -230,3 +230,46 @@ def stays(condition, seconds: float, what: str, interval: float = 0.2):
 def parse_time(text: str):
     from datetime import datetime
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# ---- topics, dead letters and the services' own tables (for the robustness tests)
+
+AGREEMENT_TOPIC = "wangqian.agreement.events.v1"
+ROSTER_TOPIC = "wangqian.roster.students.v1"
+REGISTRY_TOPIC = "wangqian.registry.employers.v1"
+DEAD_LETTER_TOPIC = "wangqian.deadletter.v1"
+# The consumer of the agreement topic in each service (`dlq_consumer`, `dead_letters.consumer`).
+AGREEMENT_CONSUMERS = {name: f"{name}.agreements" for name in ("student", "employer", "college", "scheduler")}
+
+
+def partition_of(system, topic: str, key: str) -> int:
+    """The partition the services put `key`'s records on (read from the topic: one partition per key)."""
+    partitions = {r["partition"] for r in system.read_records(topic) if r["key"] == key.encode()}
+    assert len(partitions) == 1, f"records of {key} on {topic}: partitions {sorted(partitions)}"
+    return partitions.pop()
+
+
+def dead_letters_of(system, source: str, timeout: float = 30.0, consumers=None) -> dict[str, list[dict]]:
+    """Waits (bounded) until every consumer in `consumers` (default: the four agreement consumers) has sent the
+    record at `source` (`topic/partition/offset`) to the dead-letter topic; returns consumer -> its DLQ records."""
+    from demo_data import eventually
+    wanted = set(consumers or AGREEMENT_CONSUMERS.values())
+    dead_letter_topic = system.topic_prefix + DEAD_LETTER_TOPIC
+
+    def arrived():
+        found: dict[str, list[dict]] = {}
+        for record in system.read_records(dead_letter_topic):
+            if record["headers"].get("dlq_source") == source:
+                found.setdefault(record["headers"].get("dlq_consumer", ""), []).append(record)
+        missing = wanted - set(found)
+        assert not missing, f"{source}: no dead letter yet from {sorted(missing)} (have {sorted(found)})"
+        return found
+    return eventually(arrived, timeout, what=f"dead letters of {source}", interval=0.5, max_interval=2.0)
+
+
+def dead_letter_count(system) -> dict[str, int]:
+    """Rows in each service's `dead_letters` table, and the records on the dead-letter topic ("topic")."""
+    counts = {name: system.postgres.rows(proc.database, "select count(*) as n from dead_letters")[0]["n"]
+              for name, proc in system.processes.items()}
+    counts["topic"] = len(system.read_records(system.topic_prefix + DEAD_LETTER_TOPIC))
+    return counts

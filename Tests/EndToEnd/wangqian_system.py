@@ -111,13 +111,30 @@ class Postgres:
         if out.returncode != 0:
             raise RuntimeError(f"psql failed ({sql}): {out.stderr.strip()}")
 
+    def rows(self, database: str, sql: str) -> list[dict]:
+        """The rows of one SELECT in `database`, as JSON objects (psql's json_agg: bytea comes as "\\x…" text)."""
+        out = subprocess.run(["psql", self.url(database), "-v", "ON_ERROR_STOP=1", "-qtA", "-c",
+                              f"select coalesce(json_agg(q), '[]'::json) from ({sql}) q"],
+                             capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(f"psql failed ({sql}): {out.stderr.strip()}")
+        return json.loads(out.stdout)
+
+    def execute(self, database: str, sql: str) -> None:
+        out = subprocess.run(["psql", self.url(database), "-v", "ON_ERROR_STOP=1", "-qtA", "-c", sql],
+                             capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(f"psql failed ({sql}): {out.stderr.strip()}")
+
 
 class System:
     """Four service processes for one test run. `start()`, then `kill9(name)` / `restart(name)`, then `stop()`."""
 
-    def __init__(self, binaries: Path, *, keep: bool = False):
+    def __init__(self, binaries: Path, *, keep: bool = False, extra_env: dict[str, str] | None = None):
         self.binaries = binaries
         self.keep = keep
+        # Added to every service's environment (and wangqianctl's), e.g. {"WANGQIAN_COMMAND_WAIT_MS": "200"}.
+        self.extra_env = dict(extra_env or {})
         self.run_id = secrets.token_hex(4)
         self.topic_prefix = f"e2e{self.run_id}."
         self.secret = secrets.token_urlsafe(32)
@@ -158,6 +175,7 @@ class System:
         # The profile comes from deploy/local/env.sh (development, for the scheduler's clock control).
         if os.environ.get("WANGQIAN_PROFILE"):
             env["WANGQIAN_PROFILE"] = os.environ["WANGQIAN_PROFILE"]
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:
@@ -173,6 +191,7 @@ class System:
             env["WANGQIAN_EVENT_SIGNING_KEY"] = raw_b64(self.signing_keys[name])
             if name == "scheduler":
                 env["WANGQIAN_CLOCK_CONTROL"] = "1"
+            env.update(self.extra_env)
             self.processes[name] = ServiceProcess(name, port, database, self.workdir / f"{name}.log", env)
         for name in SERVICES:
             self._spawn(name)
@@ -356,6 +375,68 @@ class System:
                             "headers": message.headers()})
         consumer.close()
         return records
+
+    # ---- the broker, through confluent-kafka (its bundled librdkafka talks to Tansu)
+    def produce_records(self, topic: str, records: list[dict]) -> list[tuple[int, int]]:
+        """Produces records ({"key": bytes|str, "value": bytes|str, "headers": [(name, bytes|str)], "partition"?})
+        one produce request each, in order, bypassing every service; returns each one's (partition, offset)."""
+        from confluent_kafka import Producer  # type: ignore
+        producer = Producer({"bootstrap.servers": self.kafka_brokers, "message.max.bytes": 10485760,
+                             "batch.num.messages": 1, "linger.ms": 0, "enable.idempotence": False})
+        placed: list[tuple[int, int]] = []
+        for record in records:
+            reports: list = []
+            extra = {"partition": record["partition"]} if record.get("partition") is not None else {}
+            producer.produce(topic, key=record.get("key"), value=record["value"], headers=record.get("headers") or None,
+                             on_delivery=lambda error, message: reports.append((error, message)), **extra)
+            producer.flush(60)
+            if not reports:
+                raise AssertionError(f"no delivery report for a record to {topic} within 60 s")
+            error, message = reports[0]
+            if error is not None:
+                raise AssertionError(f"the broker refused a {len(record['value'])}-byte record on {topic}: {error}")
+            placed.append((message.partition(), message.offset()))
+        return placed
+
+    def read_records(self, topic: str, partitions: list[int] | None = None, timeout: float = 15.0) -> list[dict]:
+        """Every record of the topic (or of `partitions`) up to each partition's end at the time of the call:
+        {"topic", "partition", "offset", "key": bytes|None, "value": bytes, "headers": {name: text}}."""
+        from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition  # type: ignore
+        consumer = Consumer({"bootstrap.servers": self.kafka_brokers, "group.id": f"e2e-reader-{secrets.token_hex(4)}",
+                             "enable.auto.commit": False, "enable.partition.eof": False})
+        try:
+            if partitions is None:
+                metadata = consumer.list_topics(topic, timeout=10).topics.get(topic)
+                if metadata is None or metadata.error is not None:
+                    raise AssertionError(f"topic {topic} is not known to the broker: {metadata and metadata.error}")
+                partitions = sorted(metadata.partitions)
+            ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
+            wanted = {p for p, end in ends.items() if end > 0}
+            consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in wanted])
+            records: list[dict] = []
+            deadline = time.monotonic() + timeout
+            quiet_since = time.monotonic()
+            while wanted and time.monotonic() < deadline:
+                message = consumer.poll(0.5)
+                if message is None or message.error():
+                    # An offset the broker counts but never delivers (Tansu loses some acknowledged records)
+                    # must not make every read wait for the timeout.
+                    if time.monotonic() - quiet_since > 3.0:
+                        break
+                    continue
+                quiet_since = time.monotonic()
+                p = message.partition()
+                if message.offset() < ends[p]:
+                    records.append({"topic": topic, "partition": p, "offset": message.offset(), "key": message.key(),
+                                    "value": message.value() or b"",
+                                    "headers": {k: (v or b"").decode("utf-8", "replace") for k, v in (message.headers() or [])}})
+                if message.offset() >= ends[p] - 1:
+                    wanted.discard(p)
+            if wanted and time.monotonic() >= deadline:
+                raise AssertionError(f"reading {topic}: partitions {sorted(wanted)} not read to their end within {timeout:.0f} s")
+            return records
+        finally:
+            consumer.close()
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         path = self.processes[name].log_path if name in self.processes else None

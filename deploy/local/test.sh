@@ -12,5 +12,5 @@ echo "[test] building"
 swift build --build-tests
 echo "[test] Swift unit and integration tests (real broker at $KAFKA_BROKERS, real PostgreSQL at $PGHOST:$PGPORT)"
 swift test --skip-build
-echo "[test] end-to-end suite"
-WANGQIAN_BIN_DIR=$(swift build --show-bin-path) python3 -m pytest -q Tests/Docs Tests/EndToEnd
+echo "[test] documents, end-to-end suite and bounded API fuzzing"
+WANGQIAN_BIN_DIR=$(swift build --show-bin-path) python3 -m pytest -q Tests/Docs Tests/EndToEnd Tests/Fuzz

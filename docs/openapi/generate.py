@@ -61,11 +61,15 @@ def obj(properties: dict, required: list[str] | None = None, *, description: str
 
 def text(description: str, *, max_length: int | None = None, min_length: int | None = None,
          pattern: str | None = None, fmt: str | None = None, examples: list | None = None, **extra) -> dict:
+    """A string. One with a length limit is a field the domain validates: without a pattern or format of its own it
+    gets NO_CONTROL (the domain refuses control characters in every text)."""
     s: dict = {"type": "string", "description": description}
     if min_length is not None:
         s["minLength"] = min_length
     if max_length is not None:
         s["maxLength"] = max_length
+    if pattern is None and fmt is None and (min_length is not None or max_length is not None):
+        pattern = NO_CONTROL
     if pattern:
         s["pattern"] = pattern
     if fmt:
@@ -80,6 +84,10 @@ def text(description: str, *, max_length: int | None = None, min_length: int | N
 # Validation rules of the domain (Shared/Domain/AgreementValidation.swift: what the services check and answer 422
 # `validation_failed` for). Values are trimmed before they are checked; lengths count characters.
 
+# AgreementValidation.containsForbiddenControl: every text refuses Unicode's control characters (Cc) except tab and
+# line feed; query parameters too (RequestBody.query, which also caps them at QUERY_MAX characters after trimming).
+NO_CONTROL = r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+QUERY_MAX = 50
 MOBILE = r"^1[3-9]\d{9}$"
 POSTAL_CODE = r"^[1-9]\d{5}$"
 # AgreementValidation.isPhone: a mobile; a landline with area code (0 + 2–3 digits, second not 0) and a 7–8 digit
@@ -652,8 +660,13 @@ def path_param(name: str, description: str, *, fmt: str | None = None, example=N
 
 
 def query_param(name: str, description: str, schema: dict | None = None, example=None) -> dict:
-    p = {"name": name, "in": "query", "required": False, "description": description,
-         "schema": schema or {"type": "string"}}
+    """An optional query parameter. The services trim every one, refuse control characters and more than QUERY_MAX
+    characters (422 `validation_failed`): a free-text one (no enum, pattern or format) says so in its schema."""
+    schema = copy.deepcopy(schema) if schema else {"type": "string"}
+    if schema.get("type") == "string" and not {"enum", "pattern", "format"} & set(schema):
+        schema.setdefault("maxLength", QUERY_MAX)
+        schema["pattern"] = NO_CONTROL
+    p = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
     if example is not None:
         p["example"] = example
     return p
@@ -777,8 +790,9 @@ def student_paths() -> dict:
             roles=student, tags=student,
             params=[query_param("q", "Search text (at most 50 characters).", {"type": "string", "maxLength": 50},
                                 "腾讯"),
-                    query_param("limit", "At most this many (clamped to 1…100).",
-                                {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, 20)],
+                    query_param("limit", "At most this many: clamped to 1…100 (a value out of range is not refused); "
+                                         "absent or not an integer: 20.",
+                                {"type": "integer", "default": 20}, 20)],
             responses={**ok("Matching employers.", ref("EmployerList"), {"employers": [EMPLOYER_EXAMPLE]}),
                        **errors(merge(AUTH, me404, {422: ["validation_failed"]}), {422: "`q` is longer than 50."},
                                 ("q", "搜索内容过长"))})},
@@ -928,10 +942,12 @@ def college_paths() -> dict:
 
     csv_example = ("studentID,name,gender,collegeCode,collegeName,major,degree,graduationYear,reviewStatus\n"
                    "2026000001,张三,男,CS,计算机学院,软件工程,本科,2026,审核完成\n")
-    roster_import_errors = errors(merge(AUTH, {400: ["malformed_body"], 422: ["validation_failed"]}),
+    roster_import_errors = errors(merge(AUTH, {400: ["malformed_body"], 415: ["unsupported_media_type"],
+                                               422: ["validation_failed"]}),
                                   {422: "The header lacks a column (`field: header`) or the file is empty "
                                         "(`field: body`).",
-                                   400: "The file is not UTF-8."},
+                                   400: "The file is not UTF-8.",
+                                   415: "The body is declared neither `text/csv` nor `text/plain` (or not at all)."},
                                   ("header", "名单缺少列：reviewStatus"))
     roster_import_errors["413"] = {"description": "The file exceeds 8 MiB (answered by the HTTP framework, with no "
                                                   "body)."}
@@ -943,7 +959,7 @@ def college_paths() -> dict:
             roles=["office"], tags=["office"],
             body={"required": True, "description": "Columns: `studentID,name,gender,collegeCode,collegeName,major,"
                                                     "degree,graduationYear,reviewStatus` (any order; RFC 4180 "
-                                                    "quoting).",
+                                                    "quoting). Sent as `text/csv` (`text/plain` is taken too).",
                   "content": {"text/csv": {"schema": {"type": "string"}, "example": csv_example}}},
             responses={**ok("The import report.", ref("RosterImportReport")), **roster_import_errors})},
         "/v1/roster/{studentID}": {"get": operation(
@@ -1009,8 +1025,8 @@ def college_paths() -> dict:
             what="Approved, printed or filed agreements by student ID or agreement number (at least one).",
             roles=staff, tags=staff, roles_note=staff_note,
             params=[query_param("studentID", "学号.", example=STUDENT_ID),
-                    query_param("agreementNumber", "协议书号.", {"type": "string", "pattern": AGREEMENT_NUMBER},
-                                "202610001000123")],
+                    query_param("agreementNumber", "协议书号 (exact; year + school code + 6-digit serial, anything else "
+                                                   "finds nothing).", example="202610001000123")],
             responses={**ok("Newest first.", ref("AgreementList")),
                        **errors(merge(AUTH, {422: ["validation_failed"]}),
                                 {422: "Neither `studentID` nor `agreementNumber` was given."},
@@ -1074,6 +1090,8 @@ Every `/v1` request carries `Authorization: Bearer <JWT>` (HS256; claims `sub`, 
 `not_found`.
 
 Every 4xx/5xx answer has the body `{"error": {"code", "message", "field"?, "status"?}}` (schema `Error`).
+
+Texts are trimmed before they are checked. Control characters (Unicode `Cc` except tab and line feed) are refused in every text field and query parameter with 422 `validation_failed` naming the `field`; query parameters are at most 50 characters.
 
 Commands are checked against this service's projection, recorded in its outbox and published to the log; the log \
 decides. The answer is 200 `applied` once this service's projection applied it, 409 when the log refused it (another \

@@ -79,3 +79,21 @@ public struct ErrorMiddleware: RouterMiddleware {
         }
     }
 }
+
+/// Answers HEAD wherever GET is answered (RFC 9110): the GET answer's status and headers, without the body.
+/// It wraps the router, since routes are chosen by method before any route middleware runs.
+public struct HeadAsGetResponder<Inner: HTTPResponder>: HTTPResponder {
+    public typealias Context = Inner.Context
+    let inner: Inner
+
+    public init(_ inner: Inner) { self.inner = inner }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        guard request.method == .head else { return try await inner.respond(to: request, context: context) }
+        var head = request.head
+        head.method = .get
+        var response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
+        response.body = .init()
+        return response
+    }
+}

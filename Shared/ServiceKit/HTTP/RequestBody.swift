@@ -15,6 +15,10 @@ extension Request {
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("malformed_body", "请求内容为空") }
         do {
             return try JSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
+            throw APIError.badRequest("malformed_body", "请求内容必须是 JSON 对象")
+        } catch let DecodingError.valueNotFound(_, context) where context.codingPath.isEmpty {
+            throw APIError.badRequest("malformed_body", "请求内容必须是 JSON 对象")
         } catch let DecodingError.keyNotFound(key, context) {
             throw APIError.validation("缺少必填字段：\(Self.path(context.codingPath + [key]))", field: Self.path(context.codingPath + [key]))
         } catch let DecodingError.typeMismatch(_, context) {

@@ -190,7 +190,7 @@ public final class ServiceRuntime: Sendable {
         addCommonRoutes(to: router, openAPI: openAPI, commandRoles: commandRoles)
         routeTable.load(from: router)
         let app = Application(
-            router: router,
+            responder: HeadAsGetResponder(router.buildResponder()),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout.components.seconds)))),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "wangqian-\(config.service)"),
             services: [relay] + services,
