@@ -39,7 +39,7 @@ struct CollegeRoutes: Sendable {
         }
         router.get("/v1/roster/:studentID") { request, context -> RosterRecord in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            guard let student = try await CollegeStore.rosterRecord(context.parameters.get("studentID") ?? "", pool: runtime.pool),
+            guard let student = try await CollegeStore.rosterRecord(try context.parameters.identifier("studentID", label: "学号"), pool: runtime.pool),
                   identity.role == .employmentOffice || identity.collegeCode == student.collegeCode else {
                 throw APIError.notFound("没有找到该学生")
             }

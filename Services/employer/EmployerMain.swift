@@ -5,11 +5,13 @@ import Hummingbird
 /// employer registry it owns. Reads only its configuration.
 @main
 struct EmployerMain {
-    static func main() async throws {
-        let config = ServiceConfiguration.load(service: "employer", defaultPort: 8082)
-        let runtime = try await ServiceRuntime.bootstrap(config, migrations: EmployerRegistry.migrations)
-        let router = runtime.makeRouter()
-        EmployerRoutes(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: runtime.consumers(), openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employer])
+    static func main() async {
+        await ServiceRuntime.main("employer") {
+            let config = ServiceConfiguration.load(service: "employer", defaultPort: 8082)
+            let runtime = try await ServiceRuntime.bootstrap(config, migrations: EmployerRegistry.migrations)
+            let router = runtime.makeRouter()
+            EmployerRoutes(runtime: runtime).add(to: router)
+            try await runtime.run(router: router, services: runtime.consumers(), openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.employer])
+        }
     }
 }

@@ -78,7 +78,7 @@ struct EmployerRoutes: Sendable {
         }
         router.post("/v1/employers/:employerID/approve") { request, context -> EmployerRegistry.Account in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
-            let id = context.parameters.get("employerID") ?? ""
+            let id = try context.parameters.identifier("employerID", label: "单位编号")
             guard let account = try await EmployerRegistry.approve(id, by: identity.subject, runtime: runtime) else {
                 throw APIError.notFound("没有找到该单位")
             }
@@ -173,7 +173,7 @@ struct EmployerRoutes: Sendable {
         // The employer-information section defaults to what the student chose; corrections keep the employer's ID.
         guard var employer = corrected ?? agreement.employer else { throw APIError.notFound("没有找到该协议") }
         employer.employerID = identity.subject
-        try Self.validate(employer)
+        // The decider validates the whole section (fields named `employer.…`).
         let section = EmployerSection(employer: employer, employerOpinion: opinion, supervisorOpinion: supervisor)
         return try await commands.execute(.employerSign(section: section), on: agreement.id, by: identity.actor)
     }

@@ -4,8 +4,10 @@ import ServiceKit
 /// confirmation. Reads only its configuration; everything else is built by `StudentService`.
 @main
 struct StudentMain {
-    static func main() async throws {
-        let config = ServiceConfiguration.load(service: "student", defaultPort: 8081)
-        try await StudentService.run(config)
+    static func main() async {
+        await ServiceRuntime.main("student") {
+            let config = ServiceConfiguration.load(service: "student", defaultPort: 8081)
+            try await StudentService.run(config)
+        }
     }
 }

@@ -32,6 +32,11 @@ enum StudentStore {
                 breach_explanation_at timestamptz
             );
             """),
+        // A registry record republished after a loss can arrive after the approval that followed it: an approval
+        // of an employer not yet known is kept, and the registration completes the row when it arrives.
+        PostgresMigration(version: 101, name: "approvals before registrations", sql: """
+            alter table employers alter column snapshot drop not null, alter column name set default '';
+            """),
     ]
 
     /// Applies roster and registry events (inside the consumer's transaction).
@@ -49,7 +54,10 @@ enum StudentStore {
         case .registry(.employerUpdated(let e)):
             try await upsertEmployer(e.employer, on: connection)
         case .registry(.employerApproved(let e)):
-            try await connection.execute("update employers set approved = true, suspended = false, updated_at = now() where employer_id = \(e.employerID)")
+            try await connection.execute("""
+                insert into employers (employer_id, approved) values (\(e.employerID), true)
+                on conflict (employer_id) do update set approved = true, suspended = false, updated_at = now()
+                """)
         case .registry(.employerSuspended(let e)):
             try await connection.execute("update employers set suspended = true, updated_at = now() where employer_id = \(e.employerID)")
         default:
@@ -73,7 +81,7 @@ enum StudentStore {
 
     /// An employer students may choose: registered, approved and not suspended.
     static func selectableEmployer(_ id: String, pool: PostgresPool) async throws -> EmployerSnapshot? {
-        try await pool.query("select snapshot from employers where employer_id = \(id) and approved and not suspended").first?
+        try await pool.query("select snapshot from employers where employer_id = \(id) and approved and not suspended and snapshot is not null").first?
             .decode("snapshot", as: PostgresJSON<EmployerSnapshot>.self).value
     }
 
@@ -84,14 +92,14 @@ enum StudentStore {
         let rows: PostgresRows
         if terms.isEmpty {
             rows = try await pool.query("""
-                select snapshot from employers where approved and not suspended order by name limit \(limit)
+                select snapshot from employers where approved and not suspended and snapshot is not null order by name limit \(limit)
                 """)
         } else {
             let substrings = terms.map { "%\($0.likeEscaped)%" }
             let inOrder = "%" + query.filter { !$0.isWhitespace }.map { String($0).likeEscaped }.joined(separator: "%") + "%"
             rows = try await pool.query("""
                 select snapshot from employers
-                where approved and not suspended
+                where approved and not suspended and snapshot is not null
                   and ((select bool_and(name ilike t or credit_code ilike t) from unnest(\(Array(substrings))::text[]) as t)
                        or name ilike \(inOrder))
                 order by (name ilike \(substrings[0])) desc, similarity(name, \(query)) desc, name

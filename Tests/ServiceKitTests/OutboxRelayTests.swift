@@ -18,6 +18,14 @@ import WangqianPostgres
         OutboxRecord(eventID: UUID(), topic: topic, key: "同一份协议", headers: ["ce_id": "\(n)"], value: Array("事件\(n)".utf8))
     }
 
+    /// Records that our consumer has read `topic`'s partition 0 up to `next` (as the services' consumers store it).
+    func consumed(_ topic: String, upTo next: Int64, pool: PostgresPool) async throws {
+        try await pool.execute("""
+            insert into consumer_offsets (topic, partition, next_offset) values (\(topic), 0, \(next))
+            on conflict (topic, partition) do update set next_offset = excluded.next_offset
+            """)
+    }
+
     func read(_ topic: String, count: Int) async throws -> [String] {
         try await BrokerAndDatabase.read(topic, count: count, logger: logger).map { String(decoding: $0.value, as: UTF8.self) }
     }
@@ -48,7 +56,15 @@ import WangqianPostgres
             try await relay.requeueUnconfirmed()
             #expect(try await Outbox.backlog(on: pool) == 0)
 
+            // Past the window, but our consumer has not yet read up to the offset the broker acknowledged it at:
+            // a lagging consumer is no loss.
             try await Task.sleep(for: .milliseconds(400))
+            try await consumed(topic, upTo: 0, pool: pool)
+            try await relay.requeueUnconfirmed()
+            #expect(try await Outbox.backlog(on: pool) == 0)
+
+            // Our consumer read past both offsets and saw only the second: the first was lost.
+            try await consumed(topic, upTo: 2, pool: pool)
             try await relay.requeueUnconfirmed()
             #expect(try await Outbox.backlog(on: pool) == 1)
             #expect(try await relay.publishBatch() == 1)
@@ -85,6 +101,7 @@ import WangqianPostgres
                                     confirmedTopics: [topic], republishAfter: .milliseconds(50))
             let lost = record(topic, 1)
             try await pool.withTransaction { try await Outbox.append([lost], on: $0) }
+            try await consumed(topic, upTo: 1_000, pool: pool)
             for _ in 1..<Outbox.maxPublications {
                 #expect(try await relay.publishBatch() == 1)
                 try await Task.sleep(for: .milliseconds(120))

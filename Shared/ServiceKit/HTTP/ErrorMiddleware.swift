@@ -16,13 +16,18 @@ public final class RouteTable: Sendable {
         entries.withLock { $0 = routes }
     }
 
+    /// `:id`, `{id}` (how Hummingbird describes a capture) or a wildcard.
+    static func isCapture(_ component: Substring) -> Bool {
+        component.hasPrefix(":") || component.hasPrefix("{") || component.hasPrefix("*")
+    }
+
     /// The methods routes on `path` accept.
     func methods(for path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/")
         return entries.withLock { routes in
             routes.filter { route in
                 route.components.count == parts.count
-                    && zip(route.components, parts).allSatisfy { $0.hasPrefix(":") || $0 == "*" || $0 == $1 }
+                    && zip(route.components, parts).allSatisfy { Self.isCapture($0) || $0 == $1 }
             }.map(\.method)
         }
     }

@@ -51,6 +51,10 @@ public enum Outbox {
             create index outbox_unpublished on outbox (topic, seq) where published_at is null and parked_at is null;
             create index outbox_open on outbox (topic) where not confirmed;
             """),
+        // Where the broker acknowledged each event: it is lost only once our consumer has read past that offset.
+        PostgresMigration(version: 8, name: "outbox delivery offsets", sql: """
+            alter table outbox add column published_partition int, add column published_offset bigint;
+            """),
     ]
 
     /// How many times an event is published without being read back before it is parked.
@@ -69,8 +73,14 @@ public enum Outbox {
     }
 
     /// Records, in the consumer's transaction, that one of our own events was read back from the log.
+    /// An event parked as never read back that does show up after all is no longer failed.
     public static func confirm(_ eventID: UUID, on connection: PostgresConnection) async throws {
-        try await connection.execute("update outbox set confirmed = true where event_id = \(eventID) and not confirmed")
+        try await connection.execute("""
+            update outbox set confirmed = true,
+                parked_at = case when park_reason like 'published %' then null else parked_at end,
+                park_reason = case when park_reason like 'published %' then null else park_reason end
+            where event_id = \(eventID) and not confirmed
+            """)
     }
 
     /// Parks an event for good (its command then reads `failed` with `reason`), unless it is already confirmed.

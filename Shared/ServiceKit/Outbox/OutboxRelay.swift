@@ -110,6 +110,10 @@ public final class OutboxRelay: Service, Sendable {
 
     /// Puts events back in the queue that were acknowledged but never read back from the log; parks those
     /// published too often already.
+    ///
+    /// An event counts as lost only once our own consumer has read past the offset the broker acknowledged it at
+    /// (or, for rows without an offset, once the window has passed): a consumer that merely lags behind causes no
+    /// republication.
     func requeueUnconfirmed() async throws {
         guard !confirmedTopics.isEmpty, republishAfter > .zero else { return }
         let seconds = Double(republishAfter.components.seconds) + Double(republishAfter.components.attoseconds) / 1e18
@@ -117,7 +121,11 @@ public final class OutboxRelay: Service, Sendable {
             update outbox set parked_at = now(),
                 park_reason = 'published ' || (attempts + 1) || ' times and never read back from the log'
             where published_at is not null and not confirmed and parked_at is null and topic = any(\(confirmedTopics)::text[])
-              and attempts + 1 >= \(Outbox.maxPublications) and published_at < now() - make_interval(secs => \(seconds))
+              and published_at < now() - make_interval(secs => \(seconds))
+              and (published_offset is null or exists (
+                    select 1 from consumer_offsets c where c.topic = outbox.topic and c.partition = outbox.published_partition
+                    and c.next_offset > outbox.published_offset))
+              and attempts + 1 >= \(Outbox.maxPublications)
             returning event_id
             """)
         for row in parked {
@@ -126,14 +134,26 @@ public final class OutboxRelay: Service, Sendable {
             onParked(id)
         }
         let requeued = try await pool.execute("""
-            update outbox set published_at = null, attempts = attempts + 1
+            update outbox set published_at = null, published_partition = null, published_offset = null, attempts = attempts + 1
             where published_at is not null and not confirmed and parked_at is null and topic = any(\(confirmedTopics)::text[])
               and published_at < now() - make_interval(secs => \(seconds))
+              and (published_offset is null or exists (
+                    select 1 from consumer_offsets c where c.topic = outbox.topic and c.partition = outbox.published_partition
+                    and c.next_offset > outbox.published_offset))
             """)
         if requeued > 0 {
             logger.warning("events acknowledged by the broker but not found in the log; publishing them again",
                            metadata: ["count": "\(requeued)"])
         }
+    }
+
+    /// Marks rows published, with the partition and offset the broker acknowledged each at.
+    static func markPublished(seqs: [Int64], reports: [KafkaDeliveryReport], on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            update outbox o set published_at = clock_timestamp(), published_partition = u.p, published_offset = u.off
+            from unnest(\(seqs.map(Int.init))::bigint[], \(reports.map { Int($0.partition) })::int[], \(reports.map { Int($0.offset) })::bigint[]) as u(seq, p, off)
+            where o.seq = u.seq
+            """)
     }
 
     enum BatchOutcome: Equatable {
@@ -162,17 +182,14 @@ public final class OutboxRelay: Service, Sendable {
             var rows = try await connection.query("""
                 select seq, event_id, topic, key, headers, value, attempts from outbox
                 where topic = \(topic) and published_at is null and parked_at is null order by seq limit \(self.batchSize)
-                """)
+                """).map { $0 }
             guard !rows.isEmpty else { return .published(0) }
             if self.loseFirstPublication.contains(topic) {
                 let lost = try rows.filter { try $0.decode("attempts", as: Int.self) == 0 }.map { Int(try $0.decode("seq", as: Int64.self)) }
                 if !lost.isEmpty {
                     try await connection.execute("update outbox set published_at = clock_timestamp() where seq = any(\(lost)::bigint[])")
                     self.logger.warning("fault injection: records marked acknowledged but not sent", metadata: ["topic": "\(topic)", "count": "\(lost.count)"])
-                    rows = try await connection.query("""
-                        select seq, event_id, topic, key, headers, value, attempts from outbox
-                        where topic = \(topic) and published_at is null and parked_at is null order by seq limit \(self.batchSize)
-                        """)
+                    rows = try rows.filter { try $0.decode("attempts", as: Int.self) > 0 }
                     guard !rows.isEmpty else { return .published(0) }
                 }
             }
@@ -186,15 +203,16 @@ public final class OutboxRelay: Service, Sendable {
                     headers: headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, string: $0.value) })))
             }
             do {
-                _ = try await producer.sendAll(items.map(\.message))
-                try await connection.execute("update outbox set published_at = clock_timestamp() where topic = \(topic) and seq <= \(items.last!.seq) and published_at is null")
+                let reports = try await producer.sendAll(items.map(\.message))
+                // Exactly the rows sent: a row committed after the select, or requeued meanwhile, was not.
+                try await Self.markPublished(seqs: items.map(\.seq), reports: reports, on: connection)
                 return .published(items.count)
             } catch let error as KafkaError where !error.isRetriable {
                 // Find the event the broker refuses: publish one at a time, in order, up to it.
                 for item in items {
                     do {
-                        _ = try await producer.send(item.message)
-                        try await connection.execute("update outbox set published_at = clock_timestamp() where seq = \(item.seq)")
+                        let report = try await producer.send(item.message)
+                        try await Self.markPublished(seqs: [item.seq], reports: [report], on: connection)
                     } catch let error as KafkaError where !error.isRetriable {
                         let failures = try await connection.query("""
                             update outbox set publish_failures = publish_failures + 1 where seq = \(item.seq) returning publish_failures

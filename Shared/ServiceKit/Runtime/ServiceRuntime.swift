@@ -212,3 +212,16 @@ public final class ServiceRuntime: Sendable {
         logger.info("stopped")
     }
 }
+
+extension ServiceRuntime {
+    /// Runs a service's `main`: an error that ends it (the database unreachable at start, say) is written to
+    /// standard error in one readable line and the process exits with status 1, instead of a crash report.
+    public static func main(_ service: String, _ body: @Sendable () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            FileHandle.standardError.write(Data("wangqian-\(service): stopped: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
