@@ -871,7 +871,7 @@ def employer_paths() -> dict:
             roles=office, tags=office,
             params=[path_param("employerID", "The employer ID.", example=EMPLOYER_ID)],
             responses={**ok("The registration, approved.", ref("EmployerAccount")),
-                       **errors(merge(AUTH, {404: ["not_found"]}))})},
+                       **errors(merge(AUTH, {404: ["not_found"], 422: ["validation_failed"]}))})},
         "/v1/agreements/pending-count": {"get": operation(
             op_id="countPendingAgreements", summary="Number of agreements awaiting the caller", ui="待签约信息",
             what="The badge of 待签约信息: agreements submitted to the caller and not yet handled.",
@@ -967,7 +967,7 @@ def college_paths() -> dict:
             what="One student's roster record.", roles=staff, tags=staff, roles_note=staff_note,
             params=[path_param("studentID", "学号.", example=STUDENT_ID)],
             responses={**ok("The record.", ref("RosterRecord"), {"student": STUDENT_EXAMPLE}),
-                       **errors(merge(AUTH, visible))})},
+                       **errors(merge(AUTH, visible, {422: ["validation_failed"]}))})},
         "/v1/reviews": {"get": operation(
             op_id="listReviews", summary="The review queue", ui="网上签约审核",
             what=("`pending` (default): confirmed, awaiting review; `approved`: approved, printed or filed; `all`. "

@@ -21,15 +21,21 @@ public final class RouteTable: Sendable {
         component.hasPrefix(":") || component.hasPrefix("{") || component.hasPrefix("*")
     }
 
-    /// The methods routes on `path` accept.
+    /// The methods routes on `path` accept. Like the router, a literal path component wins over a capture at
+    /// the same position (`/v1/agreements/batch-sign` is not `/v1/agreements/{id}`).
     func methods(for path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/")
-        return entries.withLock { routes in
+        var candidates = entries.withLock { routes in
             routes.filter { route in
                 route.components.count == parts.count
                     && zip(route.components, parts).allSatisfy { Self.isCapture($0) || $0 == $1 }
-            }.map(\.method)
+            }
         }
+        for (i, part) in parts.enumerated() {
+            let literal = candidates.filter { !Self.isCapture($0.components[i]) && $0.components[i] == part }
+            if !literal.isEmpty { candidates = literal }
+        }
+        return candidates.map(\.method)
     }
 }
 
