@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -40,18 +39,12 @@ def system():
     global _running
     binaries = bin_dir()
     system = System(binaries, keep=os.environ.get("WANGQIAN_E2E_KEEP") == "1")
-    problems = system.check_prerequisites()
-    if problems:
-        pytest.fail("cannot start the system under test:\n  " + "\n  ".join(problems), pytrace=False)
-    started = time.monotonic()
     _running = system
     try:
-        system.start()
-    except Exception:
-        system.stop()
-        raise
-    measure(f"system start (4 services, fresh databases, topic prefix {system.topic_prefix}): "
-            f"{time.monotonic() - started:.1f} s")
+        seconds = system.start_checked()
+    except System.Unavailable as error:
+        pytest.fail(str(error), pytrace=False)
+    measure(f"system start (4 services, fresh databases, topic prefix {system.topic_prefix}): {seconds:.1f} s")
     yield system
     system.stop()
 

@@ -178,6 +178,23 @@ class System:
         env.update(self.extra_env)
         return env
 
+    class Unavailable(RuntimeError):
+        """The system cannot be started here (a missing executable, PostgreSQL or broker)."""
+
+    def start_checked(self) -> float:
+        """Checks the prerequisites, starts the system (stopping what started if that fails) and returns the
+        seconds it took; raises `System.Unavailable` naming every missing prerequisite."""
+        problems = self.check_prerequisites()
+        if problems:
+            raise System.Unavailable("cannot start the system under test:\n  " + "\n  ".join(problems))
+        started = time.monotonic()
+        try:
+            self.start()
+        except Exception:
+            self.stop()
+            raise
+        return time.monotonic() - started
+
     def start(self) -> None:
         for name in SERVICES:
             database = f"wq_e2e_{self.run_id}_{name}"
