@@ -82,7 +82,8 @@ extension KafkaError {
             return (.topicAlreadyExists, false)
         case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
             return (.messageTooLarge, false)
-        case RD_KAFKA_RESP_ERR__FATAL:
+        case RD_KAFKA_RESP_ERR__FATAL, RD_KAFKA_RESP_ERR_PRODUCER_FENCED, RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH,
+            RD_KAFKA_RESP_ERR__FENCED:
             return (.fatal, false)
         case RD_KAFKA_RESP_ERR__DESTROY, RD_KAFKA_RESP_ERR__PURGE_QUEUE, RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
             return (.closed, false)

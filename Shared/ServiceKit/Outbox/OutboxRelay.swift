@@ -21,9 +21,13 @@ public final class OutboxRelay: Service, Sendable {
     public struct Lane: Sendable {
         public var topic: String
         public var producer: KafkaProducer
-        public init(topic: String, producer: KafkaProducer) {
+        /// Makes a fresh producer when this one can no longer be used (fenced or fatal, as the local broker
+        /// sometimes fences an idempotent producer); nil: keep retrying with the same one.
+        public var replaceProducer: (@Sendable () throws -> KafkaProducer)?
+        public init(topic: String, producer: KafkaProducer, replaceProducer: (@Sendable () throws -> KafkaProducer)? = nil) {
             self.topic = topic
             self.producer = producer
+            self.replaceProducer = replaceProducer
         }
     }
 
@@ -78,9 +82,18 @@ public final class OutboxRelay: Service, Sendable {
 
     private func runLane(_ lane: Lane) async {
         var backoff = Duration.milliseconds(100)
+        var producer = lane.producer
         while running {
             do {
-                switch try await publishBatch(topic: lane.topic.isEmpty ? nil : lane.topic, producer: lane.producer) {
+                switch try await publishBatch(topic: lane.topic.isEmpty ? nil : lane.topic, producer: producer) {
+                case .producerUnusable(let reason):
+                    logger.error("the lane's producer can no longer be used; replacing it", metadata: ["topic": "\(lane.topic)", "error": "\(reason)"])
+                    if let replace = lane.replaceProducer, let fresh = try? replace() {
+                        if producer !== lane.producer { await producer.shutdown() }
+                        producer = fresh
+                    }
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(2))
                 case .published(let n):
                     backoff = .milliseconds(100)
                     if n == 0 { await wakes[lane.topic]?.wait(upTo: .milliseconds(200)) }
@@ -160,6 +173,8 @@ public final class OutboxRelay: Service, Sendable {
         case published(Int)
         /// The broker refused an event for good; it was counted (and parked at the limit: its id).
         case refused(parked: UUID?)
+        /// The producer itself is fenced or failed fatally: nothing was counted against the events.
+        case producerUnusable(String)
     }
 
     /// Publishes one batch of every topic with a backlog; returns how many events were published.
@@ -181,7 +196,8 @@ public final class OutboxRelay: Service, Sendable {
             try await connection.execute("select pg_advisory_xact_lock(7301001, hashtext(\(topic)))")
             var rows = try await connection.query("""
                 select seq, event_id, topic, key, headers, value, attempts from outbox
-                where topic = \(topic) and published_at is null and parked_at is null order by seq limit \(self.batchSize)
+                where topic = \(topic) and published_at is null and parked_at is null and not confirmed
+                order by seq limit \(self.batchSize)
                 """).map { $0 }
             guard !rows.isEmpty else { return .published(0) }
             if self.loseFirstPublication.contains(topic) {
@@ -213,6 +229,8 @@ public final class OutboxRelay: Service, Sendable {
                     do {
                         let report = try await producer.send(item.message)
                         try await Self.markPublished(seqs: [item.seq], reports: [report], on: connection)
+                    } catch let error as KafkaError where error.code == .fatal {
+                        return .producerUnusable(error.message)
                     } catch let error as KafkaError where !error.isRetriable {
                         let failures = try await connection.query("""
                             update outbox set publish_failures = publish_failures + 1 where seq = \(item.seq) returning publish_failures

@@ -48,9 +48,9 @@ public final class ServiceRuntime: Sendable {
         // lost is noticed and published again, whatever the topic.
         self.relay = OutboxRelay(
             pool: pool,
-            lanes: [.init(topic: topics.agreementEvents, producer: producer),
-                    .init(topic: topics.studentRoster, producer: bulkProducer),
-                    .init(topic: topics.employerRegistry, producer: bulkProducer)],
+            lanes: [.init(topic: topics.agreementEvents, producer: producer, replaceProducer: Self.producerFactory(config, "-agreements", logger)),
+                    .init(topic: topics.studentRoster, producer: bulkProducer, replaceProducer: Self.producerFactory(config, "-roster", logger)),
+                    .init(topic: topics.employerRegistry, producer: bulkProducer, replaceProducer: Self.producerFactory(config, "-registry", logger))],
             logger: logger, confirmedTopics: topics.published, republishAfter: config.republishAfter,
             loseFirstPublication: Set(config.loseFirstPublication.map { kind in
                 switch kind {
@@ -65,6 +65,14 @@ public final class ServiceRuntime: Sendable {
         self.tokens = tokens
         self.clock = ServiceClock(offsetSeconds: config.clockOffsetSeconds)
         self.source = "/wangqian/\(config.service)"
+    }
+
+    static func producerFactory(_ config: ServiceConfiguration, _ suffix: String, _ logger: Logger) -> @Sendable () throws -> KafkaProducer {
+        { () throws -> KafkaProducer in
+            var kafka = config.producerKafka
+            kafka.clientId += suffix
+            return try KafkaProducer.make(config: kafka, logger: logger)
+        }
     }
 
     /// A router whose every error answer has the JSON error body (404, 405, 413, 500…).
