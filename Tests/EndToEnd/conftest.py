@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE.parents[1] / "deploy" / "local"))
 
 from demo_data import Wangqian  # noqa: E402
 from scenarios import MEASUREMENTS, World, measure  # noqa: E402
-from wangqian_system import SERVICES, System, bin_dir  # noqa: E402
+from wangqian_system import System, bin_dir  # noqa: E402
 
 _running: System | None = None
 
@@ -64,11 +64,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.failed and _running is not None and _running.processes:
-        tails = []
-        for name in SERVICES:
-            state = "running" if _running.alive(name) else "NOT RUNNING"
-            tails.append(f"----- {name} ({state}, {_running.processes[name].log_path}) -----\n{_running.log_tail(name, 30)}")
-        report.sections.append(("wangqian service logs (tail)", "\n".join(tails)))
+        report.sections.append(("wangqian service logs (tail)", _running.log_tails(30)))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -455,6 +455,12 @@ class System:
         finally:
             consumer.close()
 
+    def log_tails(self, lines: int) -> str:
+        """The last `lines` of every service's log, each under a header saying whether it still runs."""
+        return "\n".join(f"----- {name} ({'running' if self.alive(name) else 'NOT RUNNING'}, "
+                         f"{self.processes[name].log_path}) -----\n{self.log_tail(name, lines)}"
+                         for name in self.processes)
+
     def log_tail(self, name: str, lines: int = 40) -> str:
         path = self.processes[name].log_path if name in self.processes else None
         if not path or not path.exists():

@@ -83,12 +83,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.failed and _running is not None and _running.processes and "Fuzz" in str(item.fspath):
-        tails = []
-        for name in SERVICES:
-            state = "running" if _running.alive(name) else "NOT RUNNING"
-            tails.append(f"----- {name} ({state}, {_running.processes[name].log_path}) -----\n"
-                         f"{_running.log_tail(name, 20)}")
-        report.sections.append(("wangqian fuzz service logs (tail)", "\n".join(tails)))
+        report.sections.append(("wangqian fuzz service logs (tail)", _running.log_tails(20)))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
