@@ -39,14 +39,23 @@ enum CollegeStore {
     /// Stores the valid rows and publishes each on the roster topic, all in one transaction.
     static func importRoster(_ students: [StudentSnapshot], runtime: ServiceRuntime) async throws {
         guard !students.isEmpty else { return }
+        // A student ID listed twice: its last row wins, as it does on the topic.
+        var latest: [String: StudentSnapshot] = [:]
+        for s in students { latest[s.studentID] = s }
+        let rows = Array(latest.values)
+        let records = try students.map {
+            try runtime.outboxRecord(for: .roster(.studentRecordPublished(StudentRecordPublished(student: $0, at: runtime.clock.now))))
+        }
+        let encoder = JSONEncoder()
         try await runtime.pool.withTransaction { connection in
-            var records: [OutboxRecord] = []
-            for s in students {
+            for start in stride(from: 0, to: rows.count, by: 500) {
+                let chunk = rows[start..<min(start + 500, rows.count)]
+                let snapshots = try chunk.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
                 try await connection.execute("""
-                    insert into roster (student_id, college_code, snapshot) values (\(s.studentID), \(s.collegeCode), \(PostgresJSON(s)))
+                    insert into roster (student_id, college_code, snapshot)
+                    select * from unnest(\(chunk.map(\.studentID))::text[], \(chunk.map(\.collegeCode))::text[], \(snapshots)::jsonb[])
                     on conflict (student_id) do update set college_code = excluded.college_code, snapshot = excluded.snapshot, updated_at = now()
                     """)
-                records.append(try runtime.outboxRecord(for: .roster(.studentRecordPublished(StudentRecordPublished(student: s, at: runtime.clock.now)))))
             }
             try await Outbox.append(records, on: connection)
         }

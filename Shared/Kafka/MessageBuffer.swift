@@ -137,6 +137,36 @@ final class MessageBuffer: @unchecked Sendable {
         }
     }
 
+    /// Waits for one message like `next()`, then takes up to `maxCount - 1` more that are already queued,
+    /// without waiting for them. Empty means the end.
+    func nextBatch(maxCount: Int) async throws -> [KafkaMessage] {
+        guard let first = try await next() else { return [] }
+        return [first] + takeQueued(maxCount - 1)
+    }
+
+    private func takeQueued(_ maxCount: Int) -> [KafkaMessage] {
+        lock.lock()
+        defer { lock.unlock() }
+        let count = min(max(0, maxCount), items.count - head)
+        guard count > 0 else { return [] }
+        let taken = Array(items[head..<(head + count)])
+        advance(by: count)
+        return taken
+    }
+
+    /// Drops `count` taken messages from the front (under the lock) and signals room to the poll thread.
+    private func advance(by count: Int) {
+        head += count
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 1024, head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        lock.signal()  // room for the poll thread, should it be waiting
+    }
+
     private enum Take {
         case message(KafkaMessage)
         case end
@@ -148,15 +178,7 @@ final class MessageBuffer: @unchecked Sendable {
         lock.lock()
         if head < items.count {
             let message = items[head]
-            head += 1
-            if head == items.count {
-                items.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head >= 1024, head * 2 >= items.count {
-                items.removeFirst(head)
-                head = 0
-            }
-            lock.signal()  // room for the poll thread, should it be waiting
+            advance(by: 1)
             lock.unlock()
             return .message(message)
         }
@@ -199,6 +221,12 @@ public struct KafkaMessages: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> KafkaMessage? {
             try await consumer.buffer.next()
+        }
+
+        /// The next message and up to `maxCount - 1` more already received (never waits for those), in
+        /// order; empty at the end. For a reader that applies several records in one transaction.
+        public mutating func nextBatch(maxCount: Int) async throws -> [KafkaMessage] {
+            try await consumer.buffer.nextBatch(maxCount: maxCount)
         }
     }
 }

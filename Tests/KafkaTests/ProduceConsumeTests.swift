@@ -136,4 +136,38 @@ struct ProduceConsumeTests {
         #expect(sequences["0"] == Array(0..<1500))
         #expect(sequences["1"] == Array(0..<1500))
     }
+
+    /// `nextBatch` hands over what is already received, in order and at most `maxCount` at a time, and waits
+    /// only for the first message of a batch.
+    @Test func batchesTakeWhatIsQueuedInOrder() async throws {
+        let topic = try await freshTopic("batches", partitions: 1)
+        let producer = try KafkaProducer.make(config: brokerConfig, logger: testLogger)
+        _ = try await producer.sendAll((0..<500).map { KafkaOutgoingMessage(topic: topic, key: nil, value: "\($0)") })
+        let consumer = try KafkaConsumer.assign(
+            [KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: KafkaOffset.beginning)], config: brokerConfig, logger: testLogger)
+        try await waitUntil("all 500 are received") { consumer.buffer.count == 500 }
+        var messages = consumer.messages.makeAsyncIterator()
+        var sizes: [Int] = []
+        var values: [String] = []
+        while values.count < 500 {
+            let batch = try await messages.nextBatch(maxCount: 64)
+            sizes.append(batch.count)
+            values += batch.compactMap(\.valueString)
+        }
+        #expect(values == (0..<500).map { "\($0)" })
+        #expect(sizes == Array(repeating: 64, count: 7) + [52])
+
+        // With nothing queued, a batch is the one message that arrives.
+        let waiting = Task { [messages] in
+            var messages = messages
+            return try await messages.nextBatch(maxCount: 64).compactMap(\.valueString)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        _ = try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: "late"))
+        #expect(try await waiting.value == ["late"])
+        await producer.shutdown()
+        await consumer.close()
+        var afterClose = consumer.messages.makeAsyncIterator()
+        #expect(try await afterClose.nextBatch(maxCount: 64).isEmpty, "an empty batch after close()")
+    }
 }

@@ -86,4 +86,111 @@ import WangqianPostgres
             #expect(statuses.first?.state == "stopped")
         }
     }
+
+    /// A burst of records already on the topic is applied in a few transactions, not one per record; a record the
+    /// handler refuses in the middle of a burst is dead-lettered alone while the others of its transaction are
+    /// applied; and consuming the same records again (stored offsets lost) applies none of them twice.
+    @Test func burstsShareTransactionsAndStayExactlyOnce() async throws {
+        try await BrokerAndDatabase.withFixture(logger: logger) { pool, producer, topic in
+            let deadLetterTopic = topic + "-dlq"
+            let kafka = KafkaConfig.fromEnvironment(clientId: "servicekit-tests")
+            try await KafkaAdmin.createTopics([.init(name: deadLetterTopic, partitions: 1)], config: kafka, logger: logger)
+            try await pool.execute("create table applied (n int primary key, tx bigint not null)")
+            let count = 600, failing = 250
+            let ids = (0..<count).map { _ in UUID() }
+            let messages = (0..<count).map { n in
+                KafkaOutgoingMessage(topic: topic, key: Array("k\(n % 7)".utf8), value: Array((n == failing ? "fail" : "ok:\(n)").utf8),
+                                     headers: [KafkaHeader(key: "ce_id", string: ids[n].uuidString.lowercased())])
+            }
+            _ = try await producer.sendAll(messages)
+
+            func consumeAll() async throws {
+                let consumer = EventConsumer<Int>(
+                    name: "burst", topics: [topic], pool: pool, kafka: kafka,
+                    producer: producer, deadLetterTopic: deadLetterTopic, progress: ConsumerProgress(), logger: logger,
+                    decode: { message throws(DeadLetterReason) in
+                        let text = String(decoding: message.value, as: UTF8.self)
+                        let id = UUID(uuidString: String(decoding: message.headers[0].value, as: UTF8.self))!
+                        return (id, text == "fail" ? -1 : Int(text.dropFirst(3))!)
+                    },
+                    handle: { consumed, connection in
+                        guard consumed.event >= 0 else { throw Failure() }
+                        try await connection.execute("insert into applied (n, tx) values (\(consumed.event), txid_current())")
+                    })
+                let running = Task { try await consumer.run() }
+                let deadline = ContinuousClock.now + .seconds(60)
+                var next: Int64 = 0
+                while ContinuousClock.now < deadline {
+                    let rows = try await pool.query("select next_offset from consumer_offsets where topic = \(topic)")
+                    next = try rows.first?.decode("next_offset", as: Int64.self) ?? 0
+                    if next == Int64(count) { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                running.cancel()
+                _ = try? await running.value
+                #expect(next == Int64(count), "the consumer reached offset \(next) of \(count) within 60 s")
+            }
+
+            try await consumeAll()
+            let applied = try await pool.query("select n from applied order by n").map { try $0.decode("n", as: Int.self) }
+            #expect(applied == (0..<count).filter { $0 != failing })
+            let transactions = try await pool.query("select count(distinct tx) as n from applied").first!.decode("n", as: Int.self)
+            #expect(transactions <= count / 10, "\(count - 1) events were applied in \(transactions) transactions")
+            let letters = try await pool.query(#"select "offset", reason from dead_letters"#)
+            #expect(try letters.map { try $0.decode("offset", as: Int64.self) } == [Int64(failing)])
+
+            // The stored offsets are lost: every record comes again, and none is applied twice (the handler's
+            // insert would fail on a second application and dead-letter it); the refused one is refused again.
+            try await pool.execute("delete from consumer_offsets")
+            try await consumeAll()
+            let again = try await pool.query("select count(*) as n from applied").first!.decode("n", as: Int.self)
+            #expect(again == count - 1)
+            let lettersAgain = try await pool.query("select count(*) as n from dead_letters").first!.decode("n", as: Int.self)
+            #expect(lettersAgain == 2, "the refused record is refused again, nothing else")
+        }
+    }
+
+    /// A stored offset at the true end of a partition whose last batch held several records starts consuming, even
+    /// on a broker that under-reports that end (Tansu 0.6 reports start-of-batch + 1); a stored offset past the end
+    /// of the log stops the consumer with `offsetsBeyondLog`.
+    @Test func endOfLogIsCheckedAgainstTheLogItself() async throws {
+        try await BrokerAndDatabase.withFixture(logger: logger) { pool, _, topic in
+            var batching = KafkaConfig.fromEnvironment(clientId: "servicekit-tests-batching")
+            batching.extra["batch.num.messages"] = "10000"
+            batching.extra["linger.ms"] = "50"
+            let producer = try KafkaProducer.make(config: batching, logger: logger)
+            _ = try await producer.sendAll((0..<50).map { n in
+                KafkaOutgoingMessage(topic: topic, key: nil, value: Array("\(n)".utf8),
+                                     headers: [KafkaHeader(key: "ce_id", string: UUID().uuidString.lowercased())])
+            })
+            await producer.shutdown()
+            let kafka = KafkaConfig.fromEnvironment(clientId: "servicekit-tests")
+            let reported = try await KafkaAdmin.watermarks(topic: topic, partition: 0, config: kafka).high
+            logger.info("reported end \(reported) of a 50-record partition")
+
+            func startState(storedNext: Int64) async throws -> String? {
+                try await pool.execute("delete from consumer_offsets")
+                try await pool.execute("insert into consumer_offsets (topic, partition, next_offset) values (\(topic), 0, \(storedNext))")
+                let progress = ConsumerProgress()
+                let consumer = EventConsumer<Int>(
+                    name: "end", topics: [topic], pool: pool, kafka: kafka, producer: try KafkaProducer.make(config: kafka, logger: logger),
+                    deadLetterTopic: topic, progress: progress, logger: logger,
+                    decode: { message throws(DeadLetterReason) in (UUID(), 0) }, handle: { _, _ in })
+                let running = Task { try await consumer.run() }
+                let deadline = ContinuousClock.now + .seconds(20)
+                var state: String?
+                while ContinuousClock.now < deadline {
+                    state = await progress.statuses.first?.state
+                    if state == "running" || state == "offsetsBeyondLog" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                running.cancel()
+                _ = try? await running.value
+                return state
+            }
+            #expect(try await startState(storedNext: 50) == "running")
+            #expect(try await startState(storedNext: 51) == "offsetsBeyondLog")
+            #expect(try await startState(storedNext: 80) == "offsetsBeyondLog")
+        }
+    }
 }

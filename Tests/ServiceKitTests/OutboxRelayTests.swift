@@ -50,7 +50,7 @@ import WangqianPostgres
             try await pool.withTransaction { try await Outbox.append([lost, seen], on: $0) }
             #expect(try await relay.publishBatch() == 2)
             // Our consumer read back only the second one.
-            try await pool.withConnection { try await Outbox.confirm(seen.eventID, on: $0) }
+            try await pool.withConnection { try await Outbox.confirm([seen.eventID], on: $0) }
 
             // Not yet past the window: nothing is requeued.
             try await relay.requeueUnconfirmed()

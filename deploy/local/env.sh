@@ -13,10 +13,10 @@
 # The local scripts run the services in the development profile: built-in development JWT secret and event keys
 # (derived from public names: never for production), clock control allowed. Nothing else sets it.
 : "${WANGQIAN_PROFILE:=development}"
-# Tansu 0.6.0 (the local broker) hides the last record of a multi-record batch until more data arrives, so local
-# producers send one record per batch. On Apache Kafka leave this empty. (Tansu also sometimes loses acknowledged
-# records when several producers write one partition at once: the outbox relay's read-back confirmation covers that.)
-: "${KAFKA_PRODUCER_PROPERTIES=batch.num.messages=1}"
+# Producer-only librdkafka properties (none needed locally). Tansu 0.6.0 under-reports a partition's end after a
+# batch of several records and sometimes loses acknowledged records: the consumers check a stored offset against the
+# log itself, and the outbox relay reads its own records back, so nothing here works around either.
+: "${KAFKA_PRODUCER_PROPERTIES=}"
 export RDKAFKA_MIN_VERSION RDKAFKA_SOURCE_SUITE RDKAFKA_SOURCE_VERSION TANSU_PYPI_VERSION
 export WANGQIAN_PROFILE KAFKA_PRODUCER_PROPERTIES WANGQIAN_STATE_DIR KAFKA_BROKERS PGHOST PGPORT PGUSER PGPASSWORD
 

@@ -155,8 +155,11 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
         await progress.set(name, .running)
         do {
             try await withTaskCancellationOrGracefulShutdownHandler {
-                for try await message in consumer.messages {
-                    try await self.process(message)
+                var messages = consumer.messages.makeAsyncIterator()
+                while true {
+                    let batch = try await messages.nextBatch(maxCount: Self.maxBatch)
+                    if batch.isEmpty { break }
+                    try await self.process(batch)
                     if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 }
             } onCancelOrGracefulShutdown: {
@@ -193,57 +196,129 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
 
     /// A stored offset past a partition's end means the broker lost records (an in-memory broker restarted):
     /// consuming on would silently skip the next events, so say so instead.
+    ///
+    /// The end the broker reports is trusted only when it confirms the stored offset. Below it, the last record
+    /// applied is looked for in the log: a broker may under-report its end (Tansu 0.6 does after a batch of
+    /// several records), and only a log that lacks that record has really lost it.
     private func checkWithinLog(_ start: [KafkaTopicPartitionOffset]) async throws {
         var beyond: [String] = []
         for tp in start where tp.offset > 0 {
             let marks = try await KafkaAdmin.watermarks(topic: tp.topic, partition: tp.partition, config: kafka)
-            if tp.offset > marks.high {
+            if tp.offset > marks.high, try await !logHolds(offset: tp.offset - 1, of: tp) {
                 beyond.append("\(tp.topic)[\(tp.partition)] stored \(tp.offset) > end \(marks.high)")
             }
         }
         if !beyond.isEmpty { throw OffsetsBeyondLog(details: beyond) }
     }
 
-    /// Applies one record, or dead-letters it. Throws only when cancelled.
-    private func process(_ message: KafkaMessage) async throws {
-        let decoded: (id: UUID, event: Event)
-        do {
-            decoded = try decode(message)
-        } catch {
-            try await deadLetter(message, reason: error.reason, eventID: Self.eventID(of: message))
+    /// Whether the partition still holds the record at `offset` (a fetch from there returns it within 5 s).
+    private func logHolds(offset: Int64, of tp: KafkaTopicPartitionOffset) async throws -> Bool {
+        var kafka = self.kafka
+        kafka.extra["auto.offset.reset"] = "earliest"  // an offset no longer in the log reads from its start instead
+        let probe = try KafkaConsumer.assign([KafkaTopicPartitionOffset(topic: tp.topic, partition: tp.partition, offset: offset)],
+                                             config: kafka, logger: logger)
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(5))
+            await probe.close()
+        }
+        defer { timeout.cancel() }
+        var messages = probe.messages.makeAsyncIterator()
+        let first = try await messages.next()
+        await probe.close()
+        return first?.offset == offset
+    }
+
+    /// Records already received are applied together, up to this many per transaction: one commit (one WAL
+    /// flush) for a burst such as a roster import instead of one per record.
+    static var maxBatch: Int { 200 }
+
+    private typealias Received = (message: KafkaMessage, event: ConsumedEvent<Event>)
+
+    /// Applies received records in order: each decodable run in one transaction, each undecodable record
+    /// dead-lettered in its place. Throws only when cancelled.
+    private func process(_ batch: [KafkaMessage]) async throws {
+        var run: [Received] = []
+        for message in batch {
+            // Decoding verifies a signature: let the service's other work (HTTP, the other consumer) in between.
+            await Task.yield()
+            do {
+                let decoded = try decode(message)
+                run.append((message, ConsumedEvent(id: decoded.id, event: decoded.event, topic: message.topic,
+                                                   partition: message.partition, offset: message.offset)))
+            } catch {
+                try await apply(run)
+                run = []
+                try await deadLetter(message, reason: error.reason, eventID: Self.eventID(of: message))
+            }
+        }
+        try await apply(run)
+    }
+
+    /// Several records in one transaction. If the handler refuses one of them (other than because the database
+    /// is away), those before it are applied together, it is applied on its own (retried, perhaps dead-lettered),
+    /// and those after it go on together.
+    private func apply(_ run: [Received]) async throws {
+        guard run.count > 1 else {
+            if let one = run.first { try await applyAlone(one) }
             return
         }
-        let consumed = ConsumedEvent(id: decoded.id, event: decoded.event, topic: message.topic,
-                                     partition: message.partition, offset: message.offset)
+        var backoff = Duration.milliseconds(50)
+        while true {
+            do {
+                try await applyInOneTransaction(run)
+                return
+            } catch let failed as FailedInBatch where !failed.databaseAway {
+                logger.info("an event failed in a batch; applying it on its own",
+                            metadata: ["consumer": "\(name)", "event.id": "\(run[failed.index].event.id)", "error": "\(failed.error)"])
+                try await apply(Array(run[..<failed.index]))
+                try await applyAlone(run[failed.index])
+                try await apply(Array(run[(failed.index + 1)...]))
+                return
+            } catch let error where Self.databaseAway(error) {
+                await progress.set(name, .retrying(reason: "database unavailable: \(error)"))
+                logger.warning("database unavailable while applying events; retrying", metadata: ["error": "\(error)"])
+            } catch {
+                logger.info("a batch of events failed; applying them one by one",
+                            metadata: ["consumer": "\(name)", "events": "\(run.count)", "error": "\(error)"])
+                for received in run { try await applyAlone(received) }
+                return
+            }
+            if Task.isCancelled { throw CancellationError() }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(5))
+        }
+    }
+
+    /// The event at `index` of a batch failed with `error`; the transaction was rolled back.
+    private struct FailedInBatch: Error {
+        var index: Int
+        var error: any Error
+        var databaseAway: Bool { EventConsumer.databaseAway(error) }
+    }
+
+    private static func databaseAway(_ error: any Error) -> Bool {
+        let error = (error as? FailedInBatch)?.error ?? error
+        return (error as? PostgresError)?.isRetriable ?? false
+    }
+
+    /// One record, retried while the database is away; dead-lettered after the handler refused it three times.
+    private func applyAlone(_ received: Received) async throws {
+        let consumed = received.event
         var failures = 0
         var backoff = Duration.milliseconds(50)
         while true {
             do {
-                try await pool.withTransaction { connection in
-                    let fresh = try await connection.execute("""
-                        insert into processed_events (event_id, topic, partition, "offset")
-                        values (\(consumed.id), \(message.topic), \(Int(message.partition)), \(message.offset))
-                        on conflict (event_id) do nothing
-                        """)
-                    if fresh == 1 {
-                        try await self.handle(consumed, connection)
-                    } else {
-                        self.logger.debug("duplicate event skipped", metadata: ["event.id": "\(consumed.id)"])
-                    }
-                    try await Outbox.confirm(consumed.id, on: connection)
-                    try await Self.storeOffset(message, on: connection)
-                }
-                await progress.applied(name, topic: message.topic, partition: message.partition, offset: message.offset)
-                await afterCommit(consumed)
+                try await applyInOneTransaction([received])
                 return
-            } catch let error as PostgresError where error.isRetriable {
+            } catch let error where Self.databaseAway(error) {
                 await progress.set(name, .retrying(reason: "database unavailable: \(error)"))
                 logger.warning("database unavailable while applying an event; retrying", metadata: ["error": "\(error)"])
             } catch {
+                let cause = (error as? FailedInBatch)?.error ?? error
                 failures += 1
-                logger.error("applying an event failed", metadata: ["event.id": "\(consumed.id)", "error": "\(error)", "attempt": "\(failures)"])
+                logger.error("applying an event failed", metadata: ["event.id": "\(consumed.id)", "error": "\(cause)", "attempt": "\(failures)"])
                 if failures >= 3 {
-                    try await deadLetter(message, reason: "handler failed: \(error)", eventID: consumed.id)
+                    try await deadLetter(received.message, reason: "handler failed: \(cause)", eventID: consumed.id)
                     return
                 }
             }
@@ -253,13 +328,44 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
         }
     }
 
+    /// In ONE transaction: each event id recorded (a duplicate skipped), each event handled, its outbox row
+    /// confirmed, and the next offset of every partition stored. Then the commit is reported.
+    private func applyInOneTransaction(_ run: [Received]) async throws {
+        try await pool.withTransaction { connection in
+            var next: [KafkaTopicPartition: Int64] = [:]
+            for (index, (_, consumed)) in run.enumerated() {
+                do {
+                    let fresh = try await connection.execute("""
+                        insert into processed_events (event_id, topic, partition, "offset")
+                        values (\(consumed.id), \(consumed.topic), \(Int(consumed.partition)), \(consumed.offset))
+                        on conflict (event_id) do nothing
+                        """)
+                    if fresh == 1 {
+                        try await self.handle(consumed, connection)
+                    } else {
+                        self.logger.debug("duplicate event skipped", metadata: ["event.id": "\(consumed.id)"])
+                    }
+                } catch {
+                    throw FailedInBatch(index: index, error: error)
+                }
+                next[KafkaTopicPartition(topic: consumed.topic, partition: consumed.partition)] = consumed.offset + 1
+            }
+            try await Outbox.confirm(run.map(\.event.id), on: connection)
+            for (tp, offset) in next { try await Self.storeOffset(tp, next: offset, on: connection) }
+        }
+        for (_, consumed) in run {
+            await progress.applied(name, topic: consumed.topic, partition: consumed.partition, offset: consumed.offset)
+            await afterCommit(consumed)
+        }
+    }
+
     private static func eventID(of message: KafkaMessage) -> UUID? {
         message.headers.first { $0.key == "ce_id" }.flatMap { String(validating: $0.value, as: UTF8.self) }.flatMap(UUID.init(uuidString:))
     }
 
-    private static func storeOffset(_ message: KafkaMessage, on connection: PostgresConnection) async throws {
+    private static func storeOffset(_ tp: KafkaTopicPartition, next: Int64, on connection: PostgresConnection) async throws {
         try await connection.execute("""
-            insert into consumer_offsets (topic, partition, next_offset) values (\(message.topic), \(Int(message.partition)), \(message.offset + 1))
+            insert into consumer_offsets (topic, partition, next_offset) values (\(tp.topic), \(Int(tp.partition)), \(next))
             on conflict (topic, partition) do update set next_offset = excluded.next_offset, updated_at = now()
             """)
     }
@@ -318,7 +424,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
                                 \(Array(message.value.prefix(Self.keptPrefixBytes))), \(sentAs))
                         """) }
                     if let eventID { try await self.onDeadLetter(eventID, reason, connection) }
-                    try await Self.storeOffset(message, on: connection)
+                    try await Self.storeOffset(message.topicPartition, next: message.offset + 1, on: connection)
                 }
                 break
             } catch {

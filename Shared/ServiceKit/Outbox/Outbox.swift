@@ -62,24 +62,44 @@ public enum Outbox {
     /// How many times the broker may refuse an event before it is parked.
     public static let maxPublishFailures = 5
 
-    /// Records events inside the caller's transaction.
+    /// Records events inside the caller's transaction, in order; many at a time (an import) in a few statements.
     public static func append(_ records: [OutboxRecord], on connection: PostgresConnection) async throws {
-        for r in records {
+        var start = records.startIndex
+        while start < records.endIndex {
+            let chunk = records[start..<min(start + 500, records.endIndex)]
+            start = chunk.endIndex
+            let texts = chunk.map { String(validating: $0.value, as: UTF8.self) }
+            guard chunk.count > 1, !texts.contains(nil) else {
+                for r in chunk {
+                    try await connection.execute("""
+                        insert into outbox (event_id, topic, key, headers, value)
+                        values (\(r.eventID), \(r.topic), \(r.key), \(PostgresJSON(r.headers)), \(r.value))
+                        """)
+                }
+                continue
+            }
+            let headers = try chunk.map { String(decoding: try JSONEncoder().encode($0.headers), as: UTF8.self) }
             try await connection.execute("""
                 insert into outbox (event_id, topic, key, headers, value)
-                values (\(r.eventID), \(r.topic), \(r.key), \(PostgresJSON(r.headers)), \(r.value))
+                select id, topic, key, headers::jsonb, convert_to(value, 'UTF8')
+                from unnest(\(chunk.map(\.eventID))::uuid[], \(chunk.map(\.topic))::text[], \(chunk.map(\.key))::text[],
+                            \(headers)::text[], \(texts.map { $0! })::text[]) with ordinality as u(id, topic, key, headers, value, n)
+                order by n
                 """)
         }
     }
 
-    /// Records, in the consumer's transaction, that one of our own events was read back from the log.
+    /// Records, in the consumer's transaction, that these events of ours were read back from the log.
     /// An event parked as never read back that does show up after all is no longer failed.
-    public static func confirm(_ eventID: UUID, on connection: PostgresConnection) async throws {
+    public static func confirm(_ eventIDs: [UUID], on connection: PostgresConnection) async throws {
+        guard !eventIDs.isEmpty else { return }
+        // Rows are locked in `seq` order, as the relay locks them when it marks them published: the two never
+        // wait for each other in a circle (a deadlock), however their batches overlap.
         try await connection.execute("""
             update outbox set confirmed = true,
                 parked_at = case when park_reason like 'published %' then null else parked_at end,
                 park_reason = case when park_reason like 'published %' then null else park_reason end
-            where event_id = \(eventID) and not confirmed
+            where seq in (select seq from outbox where event_id = any(\(eventIDs)::uuid[]) and not confirmed order by seq for update)
             """)
     }
 

@@ -162,6 +162,8 @@ public final class OutboxRelay: Service, Sendable {
 
     /// Marks rows published, with the partition and offset the broker acknowledged each at.
     static func markPublished(seqs: [Int64], reports: [KafkaDeliveryReport], on connection: PostgresConnection) async throws {
+        // Locks in `seq` order, as `Outbox.confirm` does (no deadlock with the consumer confirming the same rows).
+        try await connection.execute("select seq from outbox where seq = any(\(seqs.map(Int.init))::bigint[]) order by seq for update")
         try await connection.execute("""
             update outbox o set published_at = clock_timestamp(), published_partition = u.p, published_offset = u.off
             from unnest(\(seqs.map(Int.init))::bigint[], \(reports.map { Int($0.partition) })::int[], \(reports.map { Int($0.offset) })::bigint[]) as u(seq, p, off)
