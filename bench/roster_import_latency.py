@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Agreement command latency while the employment office imports a 100,000-row roster (run by hand, not by CI).
 
-    . deploy/local/env.sh && WANGQIAN_BIN_DIR=$(swift build --show-bin-path) python3 bench/roster_import_latency.py
+    swift build -c release
+    . deploy/local/env.sh && WANGQIAN_BIN_DIR=$(swift build -c release --show-bin-path) python3 bench/roster_import_latency.py
 
 Starts a fresh system (four service processes, fresh databases and topics, the real PostgreSQL and broker), then
 measures, one command at a time, the answer time of agreement commands that wait for their outcome:
@@ -44,11 +45,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--agreements", type=int, default=60, help="confirmed agreements per phase (approvals)")
+    parser.add_argument("--bulk-rate", type=int, default=None,
+                        help="WANGQIAN_BULK_PUBLISH_RATE for the services (records/s; default: the services' own)")
+    parser.add_argument("--idle-saves", type=int, default=400, help="draft saves measured while idle (the p99's base)")
     args = parser.parse_args()
 
     # A SIGTERM still stops the four services (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    system = System(bin_dir())
+    extra = {} if args.bulk_rate is None else {"WANGQIAN_BULK_PUBLISH_RATE": str(args.bulk_rate)}
+    system = System(bin_dir(), extra_env=extra)
     problems = system.check_prerequisites()
     if problems:
         sys.exit("cannot start: " + "; ".join(problems))
@@ -76,11 +81,14 @@ def main() -> None:
             assert outcome.ok, f"approve: {outcome!r}"
             return elapsed
 
+        save_times: list[tuple[float, float]] = []  # (when it ended, how long it took)
+
         def save(student, i: int) -> float:
             started = time.perf_counter()
             outcome = wq.save_draft(student.id, employer, remarks=f"第{i}次修改")
             elapsed = time.perf_counter() - started
             assert outcome.ok, f"draft: {outcome!r}"
+            save_times.append((started + elapsed, elapsed))
             return elapsed
 
         def run_phase(pairs, keep_going) -> tuple[list[float], list[float]]:
@@ -90,12 +98,12 @@ def main() -> None:
                 approvals.append(approve(pair))
                 saves.append(save(savers[i % len(savers)], i))
                 i += 1
-            while keep_going():
+            while keep_going(len(saves)):
                 saves.append(save(savers[i % len(savers)], i))
                 i += 1
             return approvals, saves
 
-        idle_approvals, idle_saves = run_phase(confirmed[:args.agreements], lambda: False)
+        idle_approvals, idle_saves = run_phase(confirmed[:args.agreements], lambda n: n < args.idle_saves)
         print("[bench] idle: " + summary("approve", idle_approvals) + "; " + summary("draft save", idle_saves), flush=True)
 
         # The import: one upload of --rows rows (about 7.7 MB for 100,000), in another thread.
@@ -110,6 +118,7 @@ def main() -> None:
             reply = wq.college.post("/v1/roster/import", wq.office_token(), data=body,
                                     headers={"Content-Type": "text/csv; charset=utf-8"}, timeout=600)
             upload["seconds"] = time.perf_counter() - started
+            upload["ended"] = time.perf_counter()
             upload["reply"] = reply
 
         uploader = threading.Thread(target=do_upload)
@@ -118,7 +127,7 @@ def main() -> None:
         time.sleep(0.5)
         last_id = ids[-1]
 
-        def still_importing() -> bool:
+        def still_importing(_saves: int) -> bool:
             if uploader.is_alive():
                 return True
             if upload["reply"].status != 200:
@@ -134,6 +143,11 @@ def main() -> None:
         print(f"[bench] import answered 200 after {upload['seconds']:.1f} s; the last row reached the student service "
               f"{drained:.1f} s after the upload began")
         print("[bench] during import: " + summary("approve", import_approvals) + "; " + summary("draft save", import_saves))
+        uploading = [d for t, d in save_times if import_started <= t <= upload["ended"]]
+        draining = [d for t, d in save_times if t > upload["ended"]]
+        for name, values in (("while the upload is processed", uploading), ("while its records are delivered", draining)):
+            if values:
+                print(f"[bench]   draft saves {name}: " + summary("draft save", values))
         for name, idle, busy in (("approve", idle_approvals, import_approvals), ("draft save", idle_saves, import_saves)):
             ratio = percentile(busy, 99) / percentile(idle, 99)
             print(f"[bench] {name}: p99 during import / p99 idle = {ratio:.2f}x (target <= 2x)")

@@ -121,6 +121,12 @@ public struct CloudEvent: Sendable, Hashable {
         guard let type = EventType(envelope.type), EventType.currentVersion(family: type.family, name: type.name) != nil else {
             throw .unknownType(envelope.type)
         }
+        // The current version needs no upcasting: decoded straight into its type. Should that fail, the general
+        // path below decodes again and says precisely why.
+        if EventType.currentVersion(family: type.family, name: type.name) == type.version,
+           let event = try? ContractEvent.decode(type, json: value) {
+            return try finish(envelope, id: uuid, type: type, event: event)
+        }
         let json: JSONValue
         do {
             json = try JSONDecoder().decode(JSONValue.self, from: Data(value))
@@ -132,11 +138,14 @@ public struct CloudEvent: Sendable, Hashable {
         }
         let (current, upcast) = try Upcasters.upcast(type, json: json, using: upcasters)
         let bytes = current == type ? value : ContractJSON.encode(upcast)
-        let event = try ContractEvent.decode(current, json: bytes)
+        return try finish(envelope, id: uuid, type: type, event: try ContractEvent.decode(current, json: bytes))
+    }
+
+    private static func finish(_ envelope: CloudEvent, id: UUID, type: EventType, event: ContractEvent) throws(ContractError) -> DecodedEvent {
         if let subject = envelope.subject, subject.lowercased() != event.subject.lowercased() {
             throw .subjectMismatch(header: subject, payload: event.subject)
         }
-        return DecodedEvent(id: uuid, source: envelope.source, type: type, time: envelope.time,
+        return DecodedEvent(id: id, source: envelope.source, type: type, time: envelope.time,
                             subject: envelope.subject, event: event)
     }
 

@@ -56,6 +56,9 @@ public struct ServiceConfiguration: Sendable {
     public var commandWait: Duration
     /// How long after the broker's acknowledgement an event not yet read back from the log is published again.
     public var republishAfter: Duration
+    /// At most this many reference-data records (roster, registry) are published per second, so that a bulk import
+    /// leaves the broker, the consumers and the CPUs to agreement commands; 0: unpaced.
+    public var bulkPublishRate: Int
     public var clockOffsetSeconds: Double
     public var clockControlEnabled: Bool
     public var logLevel: Logger.Level
@@ -137,6 +140,7 @@ public struct ServiceConfiguration: Sendable {
             eventKeysAreDevelopmentDefaults: signingKey == nil,
             commandWait: .milliseconds(value("WANGQIAN_COMMAND_WAIT_MS").flatMap(Int.init) ?? 5000),
             republishAfter: .milliseconds(value("WANGQIAN_REPUBLISH_AFTER_MS").flatMap(Int.init) ?? 2000),
+            bulkPublishRate: max(0, value("WANGQIAN_BULK_PUBLISH_RATE").flatMap(Int.init) ?? Self.defaultBulkPublishRate),
             clockOffsetSeconds: value("WANGQIAN_CLOCK_OFFSET_SECONDS").flatMap(Double.init) ?? 0,
             clockControlEnabled: clockControl,
             logLevel: value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info,
@@ -144,6 +148,10 @@ public struct ServiceConfiguration: Sendable {
             loseFirstPublication: faults
         )
     }
+
+    /// Reference-data records published per second unless `WANGQIAN_BULK_PUBLISH_RATE` says otherwise (measured
+    /// in `bench/roster_import_latency.py`).
+    public static let defaultBulkPublishRate = 300
 
     /// The profile named by `WANGQIAN_PROFILE`.
     public static func profile(environment: [String: String] = ProcessInfo.processInfo.environment) throws(Invalid) -> Profile {

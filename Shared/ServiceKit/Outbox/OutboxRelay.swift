@@ -24,10 +24,14 @@ public final class OutboxRelay: Service, Sendable {
         /// Makes a fresh producer when this one can no longer be used (fenced or fatal, as the local broker
         /// sometimes fences an idempotent producer); nil: keep retrying with the same one.
         public var replaceProducer: (@Sendable () throws -> KafkaProducer)?
-        public init(topic: String, producer: KafkaProducer, replaceProducer: (@Sendable () throws -> KafkaProducer)? = nil) {
+        /// At most this many records per second (in batches of a fifth of it), nil: as fast as the broker takes them.
+        public var maxPerSecond: Int?
+        public init(topic: String, producer: KafkaProducer, replaceProducer: (@Sendable () throws -> KafkaProducer)? = nil,
+                    maxPerSecond: Int? = nil) {
             self.topic = topic
             self.producer = producer
             self.replaceProducer = replaceProducer
+            self.maxPerSecond = maxPerSecond.flatMap { $0 > 0 ? $0 : nil }
         }
     }
 
@@ -35,7 +39,7 @@ public final class OutboxRelay: Service, Sendable {
     private let lanes: [Lane]
     private let defaultProducer: KafkaProducer
     private let logger: Logger
-    private let wakes: [String: Signal]
+    private let wakes: [String: WakeUpCall]
     private let batchSize: Int
     private let confirmedTopics: [String]
     private let republishAfter: Duration
@@ -53,7 +57,7 @@ public final class OutboxRelay: Service, Sendable {
         self.lanes = lanes
         self.defaultProducer = lanes[0].producer
         self.logger = logger
-        self.wakes = Dictionary(uniqueKeysWithValues: lanes.map { ($0.topic, Signal()) })
+        self.wakes = Dictionary(uniqueKeysWithValues: lanes.map { ($0.topic, WakeUpCall()) })
         self.batchSize = batchSize
         self.confirmedTopics = confirmedTopics
         self.republishAfter = republishAfter
@@ -83,9 +87,11 @@ public final class OutboxRelay: Service, Sendable {
     private func runLane(_ lane: Lane) async {
         var backoff = Duration.milliseconds(100)
         var producer = lane.producer
+        let limit = lane.maxPerSecond.map { max(1, min(batchSize, $0 / 5)) } ?? batchSize
         while running {
+            let started = ContinuousClock.now
             do {
-                switch try await publishBatch(topic: lane.topic.isEmpty ? nil : lane.topic, producer: producer) {
+                switch try await publishBatch(topic: lane.topic.isEmpty ? nil : lane.topic, producer: producer, limit: limit) {
                 case .producerUnusable(let reason):
                     logger.error("the lane's producer can no longer be used; replacing it", metadata: ["topic": "\(lane.topic)", "error": "\(reason)"])
                     if let replace = lane.replaceProducer, let fresh = try? replace() {
@@ -97,6 +103,9 @@ public final class OutboxRelay: Service, Sendable {
                 case .published(let n):
                     backoff = .milliseconds(100)
                     if n == 0 { await wakes[lane.topic]?.wait(upTo: .milliseconds(200)) }
+                    if n > 0, let rate = lane.maxPerSecond {
+                        try? await Task.sleep(until: started + .seconds(Double(n) / Double(rate)), clock: .continuous)
+                    }
                 case .refused(let parked):
                     if let parked { onParked(parked) }
                     try? await Task.sleep(for: backoff)
@@ -191,7 +200,7 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Publishes one batch of `topic` (of every topic when nil) in recording order.
-    func publishBatch(topic: String?, producer: KafkaProducer) async throws -> BatchOutcome {
+    func publishBatch(topic: String?, producer: KafkaProducer, limit: Int? = nil) async throws -> BatchOutcome {
         guard let topic else { return .published(try await publishBatch()) }
         return try await pool.withTransaction { connection in
             // One relay per topic at a time per database, so that replicas cannot reorder one key's events.
@@ -199,7 +208,7 @@ public final class OutboxRelay: Service, Sendable {
             var rows = try await connection.query("""
                 select seq, event_id, topic, key, headers, value, attempts from outbox
                 where topic = \(topic) and published_at is null and parked_at is null and not confirmed
-                order by seq limit \(self.batchSize)
+                order by seq limit \(limit ?? self.batchSize)
                 """).map { $0 }
             guard !rows.isEmpty else { return .published(0) }
             if self.loseFirstPublication.contains(topic) {
