@@ -10,7 +10,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "wangqian",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wangqian-student", targets: ["StudentService"]),
         .executable(name: "wangqian-employer", targets: ["EmployerService"]),

@@ -47,10 +47,10 @@ struct CollegeRoutes: Sendable {
         }
         router.get("/v1/reviews") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            let statuses: [String] = switch try request.query("view") ?? "pending" {
-            case "pending": ["confirmed"]
-            case "approved": ["approved", "printed", "filed"]
-            case "all": AgreementStatus.allCases.map(\.rawValue)
+            let statuses: [AgreementStatus] = switch try request.query("view") ?? "pending" {
+            case "pending": AgreementStatus.allCases.filter(\.awaitingReview)
+            case "approved": AgreementStatus.allCases.filter(\.isApproved)
+            case "all": AgreementStatus.allCases
             default: throw APIError.validation("view 只能是 pending、approved 或 all", field: "view")
             }
             return AgreementList(agreements: try await AgreementSummary.search(
@@ -70,32 +70,24 @@ struct CollegeRoutes: Sendable {
             let body = try await request.decodeBody(as: ReviewRequest.self, context: context)
             let review = CollegeReview(contactPerson: body.contactPerson, contactPhone: body.contactPhone,
                                        postalCode: body.postalCode, mailingAddress: body.mailingAddress)
-            try checked { () throws(AgreementRefusal) in try AgreementValidation.validate(review) }
-            // Ask the domain first, so that no number is reserved for an agreement that cannot be approved now.
-            if agreement.agreementNumber == nil {
-                let provisional = AgreementNumber(year: Self.year(runtime.clock.now), schoolCode: runtime.config.schoolCode, serial: 1)
-                _ = try checked { () throws(AgreementRefusal) in
-                    try AgreementDecider.decide(.collegeApprove(review: review, agreementNumber: provisional),
-                                                by: identity.actor, state: agreement, now: runtime.clock.now)
-                }
-            }
-            let number = try await CollegeStore.agreementNumber(
-                for: agreement.id, year: Self.year(runtime.clock.now), schoolCode: runtime.config.schoolCode, pool: runtime.pool)
-            let counselor = identity.subject
-            return try await self.respond(try await commands.execute(
-                .collegeApprove(review: review, agreementNumber: number), on: agreement.id, by: identity.actor,
-                alsoWrite: { connection, _ in try await CollegeStore.remember(review, of: counselor, on: connection) }))
+            let (year, school, counselor) = (Self.year(runtime.clock.now), runtime.config.schoolCode, identity.subject)
+            // The number is reserved in the command's own transaction: when the domain refuses the approval, the
+            // reservation rolls back with it.
+            return try await self.respond(try await commands.execute(on: agreement, id: agreement.id, by: identity.actor, { connection in
+                let number = try await CollegeStore.agreementNumber(for: agreement.id, year: year, schoolCode: school, on: connection)
+                return .collegeApprove(review: review, agreementNumber: number)
+            }, alsoWrite: { connection, _ in try await CollegeStore.remember(review, of: counselor, on: connection) }))
         }
         router.post("/v1/agreements/:id/return") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
             let agreement = try await self.visible(context, identity)
             let body = try await request.decodeBody(as: ReasonRequest.self, context: context)
-            return try await self.respond(try await commands.execute(.collegeReturn(reason: body.reason), on: agreement.id, by: identity.actor))
+            return try await self.respond(try await commands.execute(.collegeReturn(reason: body.reason), on: agreement, by: identity.actor))
         }
         router.post("/v1/agreements/:id/print") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
             let agreement = try await self.visible(context, identity)
-            return try await self.respond(try await commands.execute(.printCopy, on: agreement.id, by: identity.actor))
+            return try await self.respond(try await commands.execute(.printCopy, on: agreement, by: identity.actor))
         }
         router.post("/v1/agreements/:id/reprint") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
@@ -107,7 +99,7 @@ struct CollegeRoutes: Sendable {
         router.post("/v1/agreements/:id/file") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
             let agreement = try await self.visible(context, identity)
-            return try await self.respond(try await commands.execute(.file, on: agreement.id, by: identity.actor))
+            return try await self.respond(try await commands.execute(.file, on: agreement, by: identity.actor))
         }
         router.get("/v1/filing") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
@@ -116,7 +108,7 @@ struct CollegeRoutes: Sendable {
                 throw APIError.validation("请输入学号或协议书号", field: "studentID")
             }
             return AgreementList(agreements: try await AgreementSummary.search(
-                on: runtime.pool, collegeCode: Self.college(identity), statuses: ["approved", "printed", "filed"],
+                on: runtime.pool, collegeCode: Self.college(identity), statuses: AgreementStatus.allCases.filter(\.isApproved),
                 query: nil, studentID: studentID, agreementNumber: number))
         }
     }
@@ -128,12 +120,7 @@ struct CollegeRoutes: Sendable {
 
     /// The agreement in the path if the caller may see it; anything else is "not found".
     private func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> Agreement {
-        guard let raw = context.parameters.get("id"), let uuid = UUID(uuidString: raw),
-              let agreement = try await AgreementProjection.load(AgreementID(uuid), on: runtime.pool),
-              identity.canSee(agreement) else {
-            throw APIError.notFound("没有找到该协议")
-        }
-        return agreement
+        try await AgreementProjection.visible(id: context.parameters.get("id"), to: identity, on: runtime.pool).current
     }
 
     private func respond(_ result: CommandResult) async throws -> Response {

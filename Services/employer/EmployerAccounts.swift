@@ -7,7 +7,7 @@ import WangqianPostgres
 
 /// The employer registry, owned by this service: an employer account registers, the employment office approves
 /// it, and each change is published on the registry topic (through the outbox, in the same transaction).
-enum EmployerRegistry {
+enum EmployerAccounts {
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 100, name: "employer registry", sql: """
             create table employer_accounts (

@@ -45,12 +45,12 @@ struct EmployerRoutes: Sendable {
     }
 
     struct BatchResponse: ResponseEncodable { var results: [BatchResult]; var applied: Int; var failed: Int }
-    struct AccountList: ResponseEncodable { var employers: [EmployerRegistry.Account] }
+    struct AccountList: ResponseEncodable { var employers: [EmployerAccounts.Account] }
     struct PendingCount: ResponseEncodable { var unhandled: Int }
     struct AgreementList: ResponseEncodable { var agreements: [AgreementSummary] }
 
     func add(to router: Router<AppRequestContext>) {
-        router.post("/v1/employers/registration") { request, context -> EmployerRegistry.Account in
+        router.post("/v1/employers/registration") { request, context -> EmployerAccounts.Account in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
             let body = try await request.decodeBody(as: RegistrationRequest.self, context: context)
             let employer = EmployerSnapshot(
@@ -59,11 +59,11 @@ struct EmployerRoutes: Sendable {
                 contactPhone: body.contactPhone, address: body.address, postalCode: body.postalCode,
                 archiveAddress: body.archiveAddress)
             try Self.validate(employer)
-            return try await EmployerRegistry.register(employer, runtime: runtime)
+            return try await EmployerAccounts.register(employer, runtime: runtime)
         }
-        router.get("/v1/employers/me") { request, _ -> EmployerRegistry.Account in
+        router.get("/v1/employers/me") { request, _ -> EmployerAccounts.Account in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
-            guard let account = try await EmployerRegistry.account(identity.subject, pool: runtime.pool) else {
+            guard let account = try await EmployerAccounts.account(identity.subject, pool: runtime.pool) else {
                 throw APIError.notFound("单位尚未注册")
             }
             return account
@@ -74,12 +74,12 @@ struct EmployerRoutes: Sendable {
             if let status, !["pending", "approved"].contains(status) {
                 throw APIError.validation("status 只能是 pending 或 approved", field: "status")
             }
-            return AccountList(employers: try await EmployerRegistry.accounts(status: status, pool: runtime.pool))
+            return AccountList(employers: try await EmployerAccounts.accounts(status: status, pool: runtime.pool))
         }
-        router.post("/v1/employers/:employerID/approve") { request, context -> EmployerRegistry.Account in
+        router.post("/v1/employers/:employerID/approve") { request, context -> EmployerAccounts.Account in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
             let id = try context.parameters.identifier("employerID", label: "单位编号")
-            guard let account = try await EmployerRegistry.approve(id, by: identity.subject, runtime: runtime) else {
+            guard let account = try await EmployerAccounts.approve(id, by: identity.subject, runtime: runtime) else {
                 throw APIError.notFound("没有找到该单位")
             }
             return account
@@ -87,17 +87,18 @@ struct EmployerRoutes: Sendable {
         router.get("/v1/agreements/pending-count") { request, _ -> PendingCount in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
             let row = try await runtime.pool.query("""
-                select count(*)::bigint as n from agreements where employer_visible = \(identity.subject) and employer_status = 'submitted'
+                select count(*)::bigint as n from agreements where employer_visible = \(identity.subject)
+                  and employer_status = any(\(AgreementStatus.allCases.filter(\.awaitingEmployer).map(\.rawValue))::text[])
                 """)[0]
             return PendingCount(unhandled: Int(try row.decode("n", as: Int64.self)))
         }
         router.get("/v1/agreements") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
             let view = try request.query("view") ?? "pending"
-            let statuses: [String] = switch view {
-            case "pending": ["submitted"]
-            case "signed": ["employerSigned", "confirmed", "approved", "printed", "filed"]
-            case "all": AgreementStatus.allCases.map(\.rawValue)
+            let statuses: [AgreementStatus] = switch view {
+            case "pending": AgreementStatus.allCases.filter(\.awaitingEmployer)
+            case "signed": AgreementStatus.allCases.filter(\.isSignedByEmployer)
+            case "all": AgreementStatus.allCases
             default: throw APIError.validation("view 只能是 pending、signed 或 all", field: "view")
             }
             return AgreementList(agreements: try await AgreementSummary.search(
@@ -117,13 +118,13 @@ struct EmployerRoutes: Sendable {
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
             let agreement = try await self.own(context, identity).current
             let body = try await request.decodeBody(as: ReasonRequest.self, context: context)
-            return try await self.respond(try await commands.execute(.employerReturn(reason: body.reason), on: agreement.id, by: identity.actor))
+            return try await self.respond(try await commands.execute(.employerReturn(reason: body.reason), on: agreement, by: identity.actor))
         }
         router.post("/v1/agreements/:id/take-back") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
             let agreement = try await self.own(context, identity).current
             let body = try await request.decodeBody(as: ReasonRequest.self, context: context)
-            return try await self.respond(try await commands.execute(.employerTakeBack(reason: body.reason), on: agreement.id, by: identity.actor))
+            return try await self.respond(try await commands.execute(.employerTakeBack(reason: body.reason), on: agreement, by: identity.actor))
         }
         router.post("/v1/agreements/batch-sign") { request, context -> BatchResponse in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.employer])
@@ -144,23 +145,22 @@ struct EmployerRoutes: Sendable {
                 for await (i, r) in group { all[i] = r }
                 return all.compactMap { $0 }
             }
-            let applied = results.filter { $0.outcome != "refused" }.count
-            return BatchResponse(results: results, applied: applied, failed: results.count - applied)
+            // `applied` counts what was signed now; `pending` and `unchanged` items are neither applied nor failed.
+            return BatchResponse(results: results, applied: results.filter { $0.outcome == "applied" }.count,
+                                 failed: results.filter { $0.outcome == "refused" }.count)
         }
     }
 
     private func batchItem(_ raw: String, body: BatchSignRequest, identity: Identity) async -> BatchResult {
         do {
-            guard let uuid = UUID(uuidString: raw),
-                  let agreement = try await AgreementProjection.visible(AgreementID(uuid), to: identity, on: runtime.pool)?.current else {
-                throw APIError.notFound("没有找到该协议")
-            }
+            let agreement = try await AgreementProjection.visible(id: raw, to: identity, on: runtime.pool).current
             switch try await sign(agreement, body.employerOpinion, body.supervisorOpinion, nil, identity) {
             case .applied(let id, _): return BatchResult(agreementID: raw, outcome: "applied", commandId: id.wire)
             case .pending(let id): return BatchResult(agreementID: raw, outcome: "pending", commandId: id.wire)
             case .unchanged: return BatchResult(agreementID: raw, outcome: "unchanged")
             }
-        } catch let error as APIError {
+        } catch let error where APIError(mapping: error) != nil {
+            let error = APIError(mapping: error)!
             return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: error.code, message: error.message))
         } catch {
             runtime.logger.error("batch signing item failed", metadata: ["error": "\(error)"])
@@ -175,17 +175,13 @@ struct EmployerRoutes: Sendable {
         employer.employerID = identity.subject
         // The decider validates the whole section (fields named `employer.…`).
         let section = EmployerSection(employer: employer, employerOpinion: opinion, supervisorOpinion: supervisor)
-        return try await commands.execute(.employerSign(section: section), on: agreement.id, by: identity.actor)
+        return try await commands.execute(.employerSign(section: section), on: agreement, by: identity.actor)
     }
 
     /// The agreement named in the path, if it was submitted to the caller (``EmployerVisibility``); anything else
     /// is "not found".
     private func own(_ context: AppRequestContext, _ identity: Identity) async throws -> AgreementProjection.Visible {
-        guard let raw = context.parameters.get("id"), let uuid = UUID(uuidString: raw),
-              let visible = try await AgreementProjection.visible(AgreementID(uuid), to: identity, on: runtime.pool) else {
-            throw APIError.notFound("没有找到该协议")
-        }
-        return visible
+        try await AgreementProjection.visible(id: context.parameters.get("id"), to: identity, on: runtime.pool)
     }
 
     private func respond(_ result: CommandResult) async throws -> Response {

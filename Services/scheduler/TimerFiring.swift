@@ -10,7 +10,7 @@ import WangqianPostgres
 /// duplicate events and several replicas (`for update skip locked`).
 final class TimerFiring: Service, Sendable {
     let runtime: ServiceRuntime
-    let wake = Signal()
+    let wake = WakeUpCall()
 
     init(runtime: ServiceRuntime) { self.runtime = runtime }
 

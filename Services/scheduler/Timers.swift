@@ -6,8 +6,6 @@ import WangqianPostgres
 /// The auto-confirmation timers (用人单位审核完成七日后自动进行确认), kept in the scheduler's database so they
 /// survive restarts. One timer per (agreement, signing round): a re-signing starts a new one.
 enum Timers {
-    static let window: TimeInterval = 7 * 24 * 3600
-
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 100, name: "timers", sql: """
             create table timers (
@@ -31,10 +29,10 @@ enum Timers {
     /// Starts or cancels timers as the log moves agreements (inside the consumer's transaction).
     static func track(_ event: AgreementEvent, _ outcome: ProjectionOutcome, on connection: PostgresConnection) async throws {
         guard case .applied(_, let after) = outcome else { return }
-        if after.status == .employerSigned, let signedAt = after.lastSignedAt {
+        if let due = after.autoConfirmationDue {
             try await connection.execute("""
                 insert into timers (agreement_id, signing_round, due_at)
-                values (\(after.id.uuid), \(after.signingRound), \(signedAt.addingTimeInterval(window)))
+                values (\(after.id.uuid), \(after.signingRound), \(due))
                 on conflict (agreement_id, signing_round) do nothing
                 """)
             // An earlier round's timer can never fire any more.

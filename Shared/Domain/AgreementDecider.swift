@@ -8,9 +8,8 @@ import Foundation
 /// lost a race (say, a confirmation that lands after the employer's take-back) is refused the same way
 /// everywhere. `decide` builds its event and runs it through that same `evolve`, so each rule lives in one place.
 public enum AgreementDecider {
-    /// 用人单位审核完成七日后自动进行确认: exactly 7 × 86 400 s.
-    public static let autoConfirmationWindow: TimeInterval = 7 * 86_400
-    /// The same window in the milliseconds every comparison uses (see `Date.wireMilliseconds`).
+    /// 用人单位审核完成七日后自动进行确认: exactly 7 × 86 400 s, in the milliseconds every comparison uses (see
+    /// `Date.wireMilliseconds`). When it ends for an agreement: ``Agreement/autoConfirmationDue``.
     public static let autoConfirmationWindowMilliseconds: Int64 = 7 * 86_400_000
     /// 一式三份.
     public static let standardCopies = 3

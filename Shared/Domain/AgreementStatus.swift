@@ -59,6 +59,9 @@ public enum AgreementStatus: String, Codable, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// The college has to review it (网上签约审核, 待审核).
+    public var awaitingReview: Bool { self == .confirmed }
+
     /// The college approved it (通过): print buttons are enabled.
     public var isApproved: Bool { self == .approved || self == .printed || self == .filed }
 }

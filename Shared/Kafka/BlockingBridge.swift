@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 // librdkafka blocks (flush, metadata, admin results, destroy) and calls back on threads it blocks.
 // These two bridges keep blocking work off Swift's cooperative pool, and let a callback thread wait
@@ -26,24 +27,22 @@ func waitForAsync<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
     return box.value!
 }
 
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: T?
+private final class ResultBox<T: Sendable>: Sendable {
+    private let stored = Mutex<T?>(nil)
     var value: T? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }
 
 /// A dedicated thread running a poll loop until asked to stop (librdkafka callbacks run on it).
-final class PollThread: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopRequested = false
+final class PollThread: Sendable {
+    private let stopRequested = Mutex(false)
     private let exited = DispatchSemaphore(value: 0)
 
-    var shouldStop: Bool { lock.withLock { stopRequested } }
+    var shouldStop: Bool { stopRequested.withLock { $0 } }
 
-    func requestStop() { lock.withLock { stopRequested = true } }
+    func requestStop() { stopRequested.withLock { $0 = true } }
 
     func start(name: String, _ loop: @escaping @Sendable (PollThread) -> Void) {
         let thread = Thread { [self] in
@@ -62,12 +61,11 @@ final class PollThread: @unchecked Sendable {
 }
 
 /// Runs an async body once; later callers await the same run.
-final class RunOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: Task<Void, Never>?
+final class RunOnce: Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
 
     func run(_ body: @escaping @Sendable () async -> Void) async {
-        let running = lock.withLock {
+        let running = task.withLock { task in
             if let task { return task }
             let started = Task { await body() }
             task = started

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// How a transaction sees concurrent ones.
 public enum IsolationLevel: Sendable {
@@ -27,12 +28,12 @@ public final class PostgresPool: Sendable {
 
     private let config: PostgresConfig
     private let logger: Logger
-    private let state: Locked<State>
+    private let state: Mutex<State>
 
     public init(config: PostgresConfig, logger: Logger) {
         self.config = config
         self.logger = logger
-        self.state = Locked(State(capacity: config.poolSize))
+        self.state = Mutex(State(capacity: config.poolSize))
     }
 
     /// Leases a connection for `body` and returns it afterwards, whatever `body` does.

@@ -5,7 +5,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from consistency import projections_agree
-from demo_data import await_command, eventually
+from demo_data import await_command, eventually, has_chinese
 from scenarios import World, measure, settled_versions, version_everywhere
 
 
@@ -36,10 +36,16 @@ def test_batch_signing_of_twenty(wq, world: World):
             assert result.get("commandId"), result
             result = {"outcome": await_command(wq.employer, token, result["commandId"])[0]}
         assert result["outcome"] == "applied" and not result.get("error"), result
+    # another employer's agreement and a malformed ID alike: not found (its existence is not revealed)
     for bad in (foreign, "not-an-agreement-id"):
         result = results[bad.lower()]
-        assert result["outcome"] not in ("applied", "unchanged", "pending"), result
-        assert result["error"]["code"] == "not_found" and result["error"]["message"], result
+        assert result["outcome"] == "refused" and "commandId" not in result, result
+        assert result["error"]["code"] == "not_found" and has_chinese(result["error"]["message"]), result
+    # `applied` counts the items signed within the request, `failed` the refused ones; pending items count in neither
+    outcomes = [r["outcome"] for r in reply.body["results"]]
+    assert reply.body["applied"] == outcomes.count("applied"), reply.body
+    assert reply.body["failed"] == outcomes.count("refused") == 2, reply.body
+    assert outcomes.count("applied") + outcomes.count("pending") == 20, reply.body
     measure(f"batch signing of 20 (+2 refused items) in one request: {elapsed * 1000:.0f} ms")
 
     # every projection holds the 20 signatures; the foreign agreement is untouched

@@ -52,8 +52,9 @@ def test_confirm_versus_take_back_race(wq, world: World):
             problems.append(f"{agreement_id}: winners {winners}: {results}")
             continue
         loser = results[losers[0]]
-        if loser.outcome != "refused" or loser.status != 409 or not loser.code:
-            problems.append(f"{agreement_id}: the loser ({losers[0]}) was not refused with 409: {loser!r}")
+        # whichever side lost, its step is no longer allowed in the winner's state: invalid_state
+        if loser.outcome != "refused" or loser.status != 409 or loser.code != "invalid_state":
+            problems.append(f"{agreement_id}: the loser ({losers[0]}) was not refused with 409 invalid_state: {loser!r}")
             continue
         wins[winners[0]] += 1
         expected = "confirmed" if winners[0] == "confirm" else "submitted"

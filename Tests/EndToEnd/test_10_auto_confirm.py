@@ -13,28 +13,21 @@ TIMER_STATES = {"pending", "fired", "cancelled"}
 
 
 def timers(wq, agreement_id: str) -> list[dict]:
+    """`GET /v1/timers?agreementID=…`: `{"timers": [{"agreementID", "signingRound", "dueAt", "status", …}]}`."""
     reply = wq.timers(agreement_id)
-    assert reply.status == 200, reply
-    stack, found = [reply.body], []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if (item.get("state") or item.get("status")) in TIMER_STATES:
-                found.append(item)
-            else:
-                stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    assert reply.status == 200 and set(reply.body) == {"timers"}, reply
+    found = reply.body["timers"]
+    assert all(t["agreementID"] == agreement_id.lower() and t["status"] in TIMER_STATES for t in found), found
     return found
 
 
 def states(wq, agreement_id: str) -> list[str]:
-    return sorted((t.get("state") or t.get("status")) for t in timers(wq, agreement_id))
+    return sorted(t["status"] for t in timers(wq, agreement_id))
 
 
 def automatic_entries(view: dict) -> list[dict]:
     """Timeline entries by no person: the scheduler's auto-confirmations."""
-    return [e for e in view.get("timeline") or [] if (e.get("actor") or {}).get("role") not in HUMAN_ROLES]
+    return [e for e in view["timeline"] if e["actor"]["role"] not in HUMAN_ROLES]
 
 
 @pytest.mark.shifts_clock
@@ -85,12 +78,14 @@ def test_auto_confirmation_seven_days_after_the_latest_signing(system, wq, world
         agreed = projections_agree(wq, agreement_id, status="confirmed", timeout=30)
         assert agreed["confirmedBy"] == "auto", agreed
         assert len(automatic_entries(agreed)) == 1, agreed["timeline"]
-        assert automatic_entries(agreed)[0]["outcome"] == "applied"
+        entry = automatic_entries(agreed)[0]
+        assert entry["outcome"] == "applied" and entry["type"] == "autoConfirmed", entry
+        assert entry["actor"] == {"role": "system", "id": "scheduler"}, entry
     assert wq.projection("student", b).body["signingRound"] == 2
     assert states(wq, a) == ["fired"], timers(wq, a)
     assert states(wq, b) == ["cancelled", "fired"], timers(wq, b)
-    fired_b = [t for t in timers(wq, b) if (t.get("state") or t.get("status")) == "fired"][0]
-    assert fired_b.get("signingRound", 2) == 2, fired_b
+    fired_b = [t for t in timers(wq, b) if t["status"] == "fired"][0]
+    assert fired_b["signingRound"] == 2, fired_b
 
     # c was confirmed by the student: untouched
     c_after = projections_agree(wq, c, status="confirmed")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import Testing
 
@@ -99,7 +100,7 @@ struct SetupError: Error, CustomStringConvertible {
 
 /// Collects log messages, to check what a component reported.
 final class LogCapture: Sendable {
-    private let lines = Locked<[String]>([])
+    private let lines = Mutex<[String]>([])
 
     var messages: [String] { lines.withLock { $0 } }
 

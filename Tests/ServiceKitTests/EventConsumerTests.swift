@@ -193,4 +193,54 @@ import WangqianPostgres
             #expect(try await startState(storedNext: 80) == "offsetsBeyondLog")
         }
     }
+
+    /// On a read-back topic, a record byte for byte equal to one of our outbox rows is confirmed without being
+    /// decoded; a record with our event id but other bytes, and a stranger's record, are decoded (here: refused and
+    /// dead-lettered) as on any other topic.
+    @Test func ownRecordsReadBackAreConfirmedWithoutDecoding() async throws {
+        try await BrokerAndDatabase.withFixture(logger: logger) { pool, producer, topic in
+            let deadLetterTopic = topic + "-dlq"
+            try await KafkaAdmin.createTopics([.init(name: deadLetterTopic, partitions: 1)],
+                                              config: .fromEnvironment(clientId: "servicekit-tests"), logger: logger)
+            let ids = (0..<4).map { _ in UUID() }
+            let records = (0..<3).map { n in
+                OutboxRecord(eventID: ids[n], topic: topic, key: "k", headers: ["ce_id": ids[n].uuidString.lowercased()],
+                             value: Array("{\"n\":\(n)}".utf8))
+            }
+            try await pool.withTransaction { try await Outbox.append(records, on: $0) }
+            func message(_ id: UUID, _ value: String) -> KafkaOutgoingMessage {
+                KafkaOutgoingMessage(topic: topic, key: Array("k".utf8), value: Array(value.utf8),
+                                     headers: [KafkaHeader(key: "ce_id", string: id.uuidString.lowercased())])
+            }
+            _ = try await producer.sendAll([message(ids[0], "{\"n\":0}"), message(ids[1], "{\"n\":1}"),
+                                            message(ids[2], "{\"n\":2, \"altered\":true}"), message(ids[3], "{\"n\":3}")])
+            let decoded = Mutex<[UUID]>([])
+            let committed = Mutex<[UUID]>([])
+            let consumer = EventConsumer<Int>(
+                name: "read-back", topics: [topic], pool: pool, kafka: .fromEnvironment(clientId: "servicekit-tests"),
+                producer: producer, deadLetterTopic: deadLetterTopic, progress: ConsumerProgress(), logger: logger, readBackTopics: [topic],
+                decode: { message throws(DeadLetterReason) in
+                    let id = UUID(uuidString: String(decoding: message.headers[0].value, as: UTF8.self))!
+                    decoded.withLock { $0.append(id) }
+                    throw DeadLetterReason("not signed by us")
+                },
+                handle: { _, _ in Issue.record("nothing is handled on a read-back topic") },
+                afterCommit: { id in committed.withLock { $0.append(id) } })
+            let running = Task { try await consumer.run() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                let rows = try await pool.query("select next_offset from consumer_offsets where topic = \(topic)")
+                if let next = try rows.first?.decode("next_offset", as: Int64.self), next == 4 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            running.cancel()
+            _ = try? await running.value
+            #expect(decoded.withLock { $0 } == [ids[2], ids[3]])
+            #expect(committed.withLock { $0 } == [ids[0], ids[1]])
+            let confirmed = try await pool.query("select event_id from outbox where confirmed order by seq").map { try $0.decode("event_id", as: UUID.self) }
+            #expect(confirmed == [ids[0], ids[1]])
+            let letters = try await pool.query(#"select "offset" from dead_letters where topic = \#(topic) order by "offset""#)
+            #expect(try letters.map { try $0.decode("offset", as: Int64.self) } == [2, 3])
+        }
+    }
 }

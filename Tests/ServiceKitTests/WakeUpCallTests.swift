@@ -2,16 +2,16 @@ import Foundation
 import Testing
 @testable import ServiceKit
 
-@Suite struct SignalTests {
+@Suite struct WakeUpCallTests {
     @Test func waitTimesOutWithoutAFire() async {
-        let signal = Signal()
+        let signal = WakeUpCall()
         let start = ContinuousClock.now
         await signal.wait(upTo: .milliseconds(100))
         #expect(ContinuousClock.now - start >= .milliseconds(90))
     }
 
     @Test func aFireWithNobodyWaitingEndsOnlyTheNextWait() async {
-        let signal = Signal()
+        let signal = WakeUpCall()
         signal.fire()
         let first = ContinuousClock.now
         await signal.wait(upTo: .seconds(5))
@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func aFireEndsAWaitInProgress() async {
-        let signal = Signal()
+        let signal = WakeUpCall()
         let start = ContinuousClock.now
         async let waiting: Void = signal.wait(upTo: .seconds(10))
         try? await Task.sleep(for: .milliseconds(50))

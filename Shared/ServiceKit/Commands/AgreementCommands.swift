@@ -2,6 +2,7 @@ import AgreementContract
 import AgreementDomain
 import Foundation
 import Logging
+import Synchronization
 import WangqianPostgres
 
 /// What became of a command.
@@ -14,51 +15,86 @@ public enum CommandResult: Sendable {
     case pending(commandID: UUID)
 }
 
-/// Runs agreement commands: decide on this service's projection, record the events in the outbox in one
-/// transaction, then wait (bounded) until the log has spoken through our own projection.
+/// A command whose event can never be published or applied (parked, see `Outbox.park`); the HTTP edge answers
+/// 422 `command_failed`.
+public struct CommandFailed: Error, Sendable {
+    public var reason: String
+}
+
+/// Runs agreement commands one way: the state is loaded once, the command decided once (throwing the domain's
+/// ``AgreementRefusal``, which the HTTP edge maps), its events recorded in the outbox in the same transaction as
+/// whatever the command needs written with them, then a bounded wait until the log has spoken through our own
+/// projection.
 public struct AgreementCommands: Sendable {
     let runtime: ServiceRuntime
 
     public init(runtime: ServiceRuntime) { self.runtime = runtime }
 
-    /// - Parameter alsoWrite: extra writes of the issuing service, committed atomically with the outbox.
+    /// Extra writes of the issuing service, committed atomically with the outbox.
+    public typealias AlsoWrite = @Sendable (PostgresConnection, [AgreementEvent]) async throws -> Void
+
+    /// Loads the agreement `id` (none yet is fine for a first draft) and runs `command` on it.
+    public func execute(_ command: AgreementCommand, on id: AgreementID, by actor: Actor,
+                        alsoWrite: AlsoWrite? = nil) async throws -> CommandResult {
+        try await execute(on: try await AgreementProjection.load(id, on: runtime.pool), id: id, by: actor,
+                          { _ in command }, alsoWrite: alsoWrite)
+    }
+
+    /// Runs `command` on `agreement` as the caller already loaded it.
+    public func execute(_ command: AgreementCommand, on agreement: Agreement, by actor: Actor,
+                        alsoWrite: AlsoWrite? = nil) async throws -> CommandResult {
+        try await execute(on: agreement, id: agreement.id, by: actor, { _ in command }, alsoWrite: alsoWrite)
+    }
+
+    /// Runs the command `prepare` builds inside the command's own transaction (say, with an agreement number it
+    /// reserves there): a refused command rolls back, so it leaves nothing behind.
     public func execute(
-        _ command: AgreementCommand, on id: AgreementID, by actor: Actor,
-        alsoWrite: (@Sendable (PostgresConnection, [AgreementEvent]) async throws -> Void)? = nil
+        on state: Agreement?, id: AgreementID, by actor: Actor,
+        _ prepare: @escaping @Sendable (PostgresConnection) async throws -> AgreementCommand,
+        alsoWrite: AlsoWrite? = nil
     ) async throws -> CommandResult {
-        let state = try await AgreementProjection.load(id, on: runtime.pool)
-        let events: [AgreementEvent]
+        let (runtime, now) = (self.runtime, self.runtime.clock.now)
+        let commandID = UUIDBox()
         do {
-            events = try AgreementDecider.decide(command, by: actor, state: state, now: runtime.clock.now)
+            try await runtime.pool.withTransaction { connection in
+                let command = try await prepare(connection)
+                let events = try AgreementDecider.decide(command, by: actor, state: state, now: now)
+                guard !events.isEmpty else { return }
+                let records = try events.map { try runtime.outboxRecord(for: $0) }
+                // Registered before the outbox is written, so the arrival cannot be missed.
+                runtime.arrivals.register(records.last!.eventID)
+                commandID.set(records.last!.eventID)
+                try await Outbox.append(records, on: connection)
+                try await alsoWrite?(connection, events)
+            }
         } catch {
-            throw APIError(error)
+            if let id = commandID.value { runtime.arrivals.forget(id) }
+            throw error
         }
-        guard !events.isEmpty else { return .unchanged(state) }
-        let records = try events.map { try runtime.outboxRecord(for: $0) }
-        let commandID = records.last!.eventID
-        runtime.arrivals.register(commandID)
-        try await runtime.pool.withTransaction { connection in
-            try await Outbox.append(records, on: connection)
-            try await alsoWrite?(connection, events)
-        }
+        guard let id = commandID.value else { return .unchanged(state) }
         runtime.relay.nudge()
-        return try await awaitOutcome(commandID, agreement: id)
+        return try await awaitOutcome(id)
     }
 
     /// Waits for our projection to apply or refuse `commandID`; throws the refusal when the log refused it.
-    public func awaitOutcome(_ commandID: UUID, agreement id: AgreementID) async throws -> CommandResult {
+    func awaitOutcome(_ commandID: UUID) async throws -> CommandResult {
         _ = await runtime.arrivals.wait(for: commandID, upTo: runtime.config.commandWait)
         switch try await AgreementProjection.outcome(of: commandID, on: runtime.pool) {
         case nil:
-            if let reason = try await Outbox.parkReason(of: commandID, on: runtime.pool) { throw APIError.commandFailed(reason) }
+            if let reason = try await Outbox.parkReason(of: commandID, on: runtime.pool) { throw CommandFailed(reason: reason) }
             return .pending(commandID: commandID)
-        case let (_, refusal?)?:
-            throw APIError(refusal)
-        case (_, nil)?:
-            guard let agreement = try await AgreementProjection.load(id, on: runtime.pool) else {
-                return .pending(commandID: commandID)
-            }
+        case let (_, refusal?, _)?:
+            throw refusal
+        case let (_, nil, agreement)?:
+            guard let agreement else { return .pending(commandID: commandID) }
             return .applied(commandID: commandID, agreement)
         }
     }
+}
+
+/// The one value a transaction closure hands back to its caller (set at most once, read after it ran).
+private final class UUIDBox: Sendable {
+    private let stored = Mutex<UUID?>(nil)
+    func set(_ id: UUID) { stored.withLock { $0 = id } }
+    var value: UUID? { stored.withLock { $0 } }
 }

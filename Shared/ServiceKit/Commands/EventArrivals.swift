@@ -17,6 +17,11 @@ public final class EventArrivals: Sendable {
         waiters.withLock { $0[id] = Waiter() }
     }
 
+    /// Drops a registration nobody will wait for (its command was not recorded after all).
+    public func forget(_ id: UUID) {
+        _ = waiters.withLock { $0.removeValue(forKey: id) }
+    }
+
     /// Called by the consumer after committing an event.
     public func arrived(_ id: UUID) {
         let c = waiters.withLock { w -> CheckedContinuation<Bool, Never>? in

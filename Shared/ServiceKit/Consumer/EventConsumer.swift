@@ -34,7 +34,8 @@ public struct ConsumedEvent<Event: Sendable>: Sendable {
 public final class EventConsumer<Event: Sendable>: Service, Sendable {
     public typealias Decode = @Sendable (KafkaMessage) throws(DeadLetterReason) -> (id: UUID, event: Event)
     public typealias Handle = @Sendable (ConsumedEvent<Event>, PostgresConnection) async throws -> Void
-    public typealias AfterCommit = @Sendable (ConsumedEvent<Event>) async -> Void
+    /// Called after commit with the event id of each record applied (or, read back, confirmed).
+    public typealias AfterCommit = @Sendable (UUID) async -> Void
     /// Called after a record with this event id was dead-lettered (in its transaction, then after commit).
     public typealias OnDeadLetter = @Sendable (UUID, String, PostgresConnection) async throws -> Void
     public typealias AfterDeadLetter = @Sendable (UUID) async -> Void
@@ -52,6 +53,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     private let onDeadLetter: OnDeadLetter
     private let afterDeadLetter: AfterDeadLetter
     private let progress: ConsumerProgress
+    private let readBackTopics: Set<String>
 
     /// A record larger than this is dead-lettered as a summary: the broker's default limit is 1,000,000 bytes.
     static var maxDeadLetterBytes: Int { 900_000 }
@@ -96,7 +98,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
 
     public init(
         name: String, topics: [String], pool: PostgresPool, kafka: KafkaConfig, producer: KafkaProducer,
-        deadLetterTopic: String, progress: ConsumerProgress, logger: Logger,
+        deadLetterTopic: String, progress: ConsumerProgress, logger: Logger, readBackTopics: Set<String> = [],
         decode: @escaping Decode, handle: @escaping Handle, afterCommit: @escaping AfterCommit = { _ in },
         onDeadLetter: @escaping OnDeadLetter = { _, _, _ in }, afterDeadLetter: @escaping AfterDeadLetter = { _ in }
     ) {
@@ -107,6 +109,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
         self.producer = producer
         self.deadLetterTopic = deadLetterTopic
         self.progress = progress
+        self.readBackTopics = readBackTopics
         self.logger = logger
         self.decode = decode
         self.handle = handle
@@ -232,19 +235,29 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     /// flush) for a burst such as a roster import instead of one per record.
     static var maxBatch: Int { 200 }
 
-    private typealias Received = (message: KafkaMessage, event: ConsumedEvent<Event>)
+    /// A record to apply: its event, or (`event` nil) one of our own records read back, only to be confirmed.
+    private struct Received {
+        var message: KafkaMessage
+        var id: UUID
+        var event: ConsumedEvent<Event>?
+    }
 
     /// Applies received records in order: each decodable run in one transaction, each undecodable record
     /// dead-lettered in its place. Throws only when cancelled.
     private func process(_ batch: [KafkaMessage]) async throws {
+        let own = await ownRecords(in: batch)
         var run: [Received] = []
-        for message in batch {
+        for (index, message) in batch.enumerated() {
+            if let id = own[index] {
+                run.append(Received(message: message, id: id, event: nil))
+                continue
+            }
             // Decoding verifies a signature: let the service's other work (HTTP, the other consumer) in between.
             await Task.yield()
             do {
                 let decoded = try decode(message)
-                run.append((message, ConsumedEvent(id: decoded.id, event: decoded.event, topic: message.topic,
-                                                   partition: message.partition, offset: message.offset)))
+                run.append(Received(message: message, id: decoded.id, event: ConsumedEvent(
+                    id: decoded.id, event: decoded.event, topic: message.topic, partition: message.partition, offset: message.offset)))
             } catch {
                 try await apply(run)
                 run = []
@@ -252,6 +265,27 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
             }
         }
         try await apply(run)
+    }
+
+    /// On a read-back topic (one this service writes and applies nothing from), the records that are byte for byte
+    /// one of its outbox rows: they need no decoding, nor a signature check (these are the bytes it signed), only
+    /// confirming. Any other record there is decoded, checked and dead-lettered as usual. By index in `batch`.
+    private func ownRecords(in batch: [KafkaMessage]) async -> [Int: UUID] {
+        guard !readBackTopics.isEmpty else { return [:] }
+        var candidates: [UUID: Int] = [:]
+        for (index, message) in batch.enumerated() where readBackTopics.contains(message.topic) {
+            if let id = Self.eventID(of: message) { candidates[id] = index }
+        }
+        guard !candidates.isEmpty,
+              let rows = try? await pool.query("select event_id, value from outbox where event_id = any(\(Array(candidates.keys))::uuid[])")
+        else { return [:] }
+        var own: [Int: UUID] = [:]
+        for row in rows {
+            guard let id = try? row.decode("event_id", as: UUID.self), let index = candidates[id],
+                  let value = try? row.decode("value", as: [UInt8].self), value == batch[index].value else { continue }
+            own[index] = id
+        }
+        return own
     }
 
     /// Several records in one transaction. If the handler refuses one of them (other than because the database
@@ -269,7 +303,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
                 return
             } catch let failed as FailedInBatch where !failed.databaseAway {
                 logger.info("an event failed in a batch; applying it on its own",
-                            metadata: ["consumer": "\(name)", "event.id": "\(run[failed.index].event.id)", "error": "\(failed.error)"])
+                            metadata: ["consumer": "\(name)", "event.id": "\(run[failed.index].id)", "error": "\(failed.error)"])
                 try await apply(Array(run[..<failed.index]))
                 try await applyAlone(run[failed.index])
                 try await apply(Array(run[(failed.index + 1)...]))
@@ -303,7 +337,6 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
 
     /// One record, retried while the database is away; dead-lettered after the handler refused it three times.
     private func applyAlone(_ received: Received) async throws {
-        let consumed = received.event
         var failures = 0
         var backoff = Duration.milliseconds(50)
         while true {
@@ -316,9 +349,9 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
             } catch {
                 let cause = (error as? FailedInBatch)?.error ?? error
                 failures += 1
-                logger.error("applying an event failed", metadata: ["event.id": "\(consumed.id)", "error": "\(cause)", "attempt": "\(failures)"])
+                logger.error("applying an event failed", metadata: ["event.id": "\(received.id)", "error": "\(cause)", "attempt": "\(failures)"])
                 if failures >= 3 {
-                    try await deadLetter(received.message, reason: "handler failed: \(cause)", eventID: consumed.id)
+                    try await deadLetter(received.message, reason: "handler failed: \(cause)", eventID: received.id)
                     return
                 }
             }
@@ -333,7 +366,10 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     private func applyInOneTransaction(_ run: [Received]) async throws {
         try await pool.withTransaction { connection in
             var next: [KafkaTopicPartition: Int64] = [:]
-            for (index, (_, consumed)) in run.enumerated() {
+            for (index, received) in run.enumerated() {
+                let message = received.message
+                next[message.topicPartition] = message.offset + 1
+                guard let consumed = received.event else { continue }  // ours, read back: only confirmed
                 do {
                     let fresh = try await connection.execute("""
                         insert into processed_events (event_id, topic, partition, "offset")
@@ -348,14 +384,13 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
                 } catch {
                     throw FailedInBatch(index: index, error: error)
                 }
-                next[KafkaTopicPartition(topic: consumed.topic, partition: consumed.partition)] = consumed.offset + 1
             }
-            try await Outbox.confirm(run.map(\.event.id), on: connection)
+            try await Outbox.confirm(run.map(\.id), on: connection)
             for (tp, offset) in next { try await Self.storeOffset(tp, next: offset, on: connection) }
         }
-        for (_, consumed) in run {
-            await progress.applied(name, topic: consumed.topic, partition: consumed.partition, offset: consumed.offset)
-            await afterCommit(consumed)
+        for received in run {
+            await progress.applied(name, topic: received.message.topic, partition: received.message.partition, offset: received.message.offset)
+            await afterCommit(received.id)
         }
     }
 

@@ -39,6 +39,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     }
     public static func unavailable(_ message: String) -> APIError { .init(.serviceUnavailable, code: "unavailable", message: message) }
 
+    /// The API error for what a route threw, if it is one of ours: an API error, the domain's refusal, a command
+    /// that failed for good. nil for anything else (an internal error).
+    public init?(mapping error: any Error) {
+        switch error {
+        case let error as APIError: self = error
+        case let refusal as AgreementRefusal: self.init(refusal)
+        case let failed as CommandFailed: self = .commandFailed(failed.reason)
+        default: return nil
+        }
+    }
+
     /// Maps a domain refusal to HTTP: permission problems are 403, bad input 422, the rest 409 (wrong state).
     public init(_ refusal: AgreementRefusal) {
         let status: HTTPResponse.Status = switch refusal.code {

@@ -30,12 +30,15 @@ extension ServiceRuntime {
                 throw APIError.notFound("没有找到该操作")
             }
             let agreementID = AgreementID(uuid)
-            let visible = try await AgreementProjection.visible(agreementID, to: identity, on: runtime.pool) != nil
-            let exists = try await AgreementProjection.load(agreementID, on: runtime.pool) != nil
-            guard visible || (!exists && identity.canSeeMissing(agreementID)) else {
+            // Visible, or (for its student) not recorded yet: the agreement is loaded a second time only then.
+            var allowed = try await AgreementProjection.visible(agreementID, to: identity, on: runtime.pool) != nil
+            if !allowed, identity.canSeeMissing(agreementID) {
+                allowed = try await AgreementProjection.load(agreementID, on: runtime.pool) == nil
+            }
+            guard allowed else {
                 throw APIError.notFound("没有找到该操作")
             }
-            if let (outcome, refusal) = try await AgreementProjection.outcome(of: id, on: runtime.pool) {
+            if let (outcome, refusal, _) = try await AgreementProjection.outcome(of: id, on: runtime.pool) {
                 return CommandStatus(commandId: id.wire, outcome: outcome, error: refusal.map(CommandStatus.ErrorBody.init))
             }
             if let reason = try await Outbox.parkReason(of: id, on: runtime.pool) {
@@ -118,62 +121,5 @@ extension ServiceRuntime {
         return ServiceStatus(service: config.service, profile: config.profile.rawValue, ready: health.status == "ready",
                              problem: health.problem, database: health.database, outbox: lanes, parkedEvents: parked,
                              consumers: consumers, deadLetters: deadLetters.map { Int($0) }, advice: advice)
-    }
-}
-
-struct CommandStatus: ResponseEncodable, Sendable {
-    struct ErrorBody: Encodable, Sendable {
-        var code: String
-        var message: String
-        init(_ refusal: AgreementRefusal) { code = refusal.code.rawValue; message = refusal.message }
-        init(code: String, message: String) { self.code = code; self.message = message }
-    }
-    var commandId: String
-    var outcome: String
-    var error: ErrorBody?
-}
-
-/// A whole projection, for comparing services with each other and with a fresh replay of the log.
-public struct ProjectionDigest: ResponseEncodable, Sendable {
-    public struct Entry: Codable, Sendable, Equatable {
-        public var id: String
-        public var status: String
-        public var version: Int
-        public var state: Agreement
-    }
-    public var service: String
-    public var agreements: [Entry]
-    public var eventsApplied: Int?
-
-    public init(service: String, agreements: [Agreement], eventsApplied: Int?) {
-        self.service = service
-        self.agreements = agreements.sorted { $0.id.uuid.wire < $1.id.uuid.wire }
-            .map { Entry(id: $0.id.uuid.wire, status: $0.status.rawValue, version: $0.version, state: $0) }
-        self.eventsApplied = eventsApplied
-    }
-
-    static func load(service: String, pool: PostgresPool, progress: ConsumerProgress) async throws -> ProjectionDigest {
-        let rows = try await pool.query("select state from agreements")
-        let agreements = try rows.map { try $0.decode("state", as: PostgresJSON<Agreement>.self).value }
-        return ProjectionDigest(service: service, agreements: agreements, eventsApplied: await progress.eventsApplied)
-    }
-}
-
-extension Parameters {
-    /// A UUID path parameter; a malformed one is a 404 (nothing by that name exists).
-    func uuid(_ name: String) throws -> UUID {
-        guard let s = self.get(name), let id = UUID(uuidString: s) else { throw APIError.notFound("没有找到该记录") }
-        return id
-    }
-
-    /// A text path parameter (an employer ID, a student ID), percent-decoded and checked like any identifier:
-    /// 422 when it holds control characters or is too long.
-    public func identifier(_ name: String, label: String) throws(APIError) -> String {
-        let raw = self.get(name) ?? ""
-        guard let decoded = raw.removingPercentEncoding else {
-            throw APIError.validation("\(label)格式不正确", field: name)
-        }
-        try checked { () throws(AgreementRefusal) in try AgreementValidation.validate(identifier: decoded, field: name, label: label) }
-        return decoded
     }
 }

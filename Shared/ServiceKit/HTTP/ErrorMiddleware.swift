@@ -56,8 +56,8 @@ public struct ErrorMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
+        } catch let error where APIError(mapping: error) != nil {
+            throw APIError(mapping: error)!
         } catch let error as any HTTPResponseError {
             throw translate(error.status, request: request)
         } catch let error as PostgresError where error.code == .invalidQuery {

@@ -1,5 +1,6 @@
 import AgreementContract
 import Foundation
+import Hummingbird
 
 /// The one JSON dialect of every API: ISO 8601 dates with milliseconds, sorted keys.
 public enum JSON {
@@ -36,4 +37,15 @@ public enum JSON {
 extension UUID {
     /// The form every API writes identifiers in: lower-case, as agreement IDs and CloudEvents `ce_id`s are.
     public var wire: String { uuidString.lowercased() }
+}
+
+extension JSONEncoder {
+    /// A JSON response with our headers, outside of a request context.
+    public func encodeResponse(_ value: some Encodable) throws -> Response {
+        let data = try encode(value)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
 }

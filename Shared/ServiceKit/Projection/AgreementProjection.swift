@@ -155,10 +155,16 @@ public enum AgreementProjection {
     }
 
     /// The outcome of one event this projection has seen, if any: "applied" or "refused" (with the refusal).
-    public static func outcome(of eventID: UUID, on pool: PostgresPool) async throws -> (outcome: String, refusal: AgreementRefusal?)? {
-        let rows = try await pool.query("select outcome, refusal from agreement_history where event_id = \(eventID)")
+    /// What became of the event `eventID` (nil: not applied yet), with the agreement's state now, in one query.
+    public static func outcome(of eventID: UUID, on pool: PostgresPool) async throws
+        -> (outcome: String, refusal: AgreementRefusal?, agreement: Agreement?)? {
+        let rows = try await pool.query("""
+            select h.outcome, h.refusal, a.state from agreement_history h left join agreements a on a.id = h.agreement_id
+            where h.event_id = \(eventID)
+            """)
         guard let row = rows.first else { return nil }
-        return (try row.decode("outcome"), try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value)
+        return (try row.decode("outcome"), try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value,
+                try row.decode("state", as: PostgresJSON<Agreement>?.self)?.value)
     }
 }
 

@@ -19,7 +19,7 @@ public struct AgreementSummary: Codable, Sendable {
     /// Lists agreements in `statuses`, optionally only one employer's or one college's, optionally matching
     /// `query` against the student's name or ID (or the agreement number). Newest first, at most `limit`.
     public static func search(
-        on pool: PostgresPool, employerID: String? = nil, collegeCode: String? = nil, statuses: [String],
+        on pool: PostgresPool, employerID: String? = nil, collegeCode: String? = nil, statuses: [AgreementStatus],
         query: String?, studentID: String? = nil, agreementNumber: String? = nil, limit: Int = 200
     ) async throws -> [AgreementSummary] {
         let pattern = query.map { "%\($0.likeEscaped)%" }
@@ -29,7 +29,7 @@ public struct AgreementSummary: Codable, Sendable {
                    case when \(employerID)::text is null then status else employer_status end as status,
                    agreement_number, version, updated_at
             from agreements
-            where (case when \(employerID)::text is null then status else employer_status end) = any(\(statuses)::text[])
+            where (case when \(employerID)::text is null then status else employer_status end) = any(\(statuses.map(\.rawValue))::text[])
               and (\(employerID)::text is null or employer_visible = \(employerID))
               and (\(collegeCode)::text is null or college_code = \(collegeCode))
               and (\(studentID)::text is null or student_id = \(studentID))

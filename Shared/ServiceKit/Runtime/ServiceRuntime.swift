@@ -49,8 +49,10 @@ public final class ServiceRuntime: Sendable {
         self.relay = OutboxRelay(
             pool: pool,
             lanes: [.init(topic: topics.agreementEvents, producer: producer, replaceProducer: Self.producerFactory(config, "-agreements", logger)),
-                    .init(topic: topics.studentRoster, producer: bulkProducer, replaceProducer: Self.producerFactory(config, "-roster", logger)),
-                    .init(topic: topics.employerRegistry, producer: bulkProducer, replaceProducer: Self.producerFactory(config, "-registry", logger))],
+                    .init(topic: topics.studentRoster, producer: bulkProducer, replaceProducer: Self.producerFactory(config, "-roster", logger),
+                          maxPerSecond: config.bulkPublishRate),
+                    .init(topic: topics.employerRegistry, producer: bulkProducer, replaceProducer: Self.producerFactory(config, "-registry", logger),
+                          maxPerSecond: config.bulkPublishRate)],
             logger: logger, confirmedTopics: topics.published, republishAfter: config.republishAfter,
             loseFirstPublication: Set(config.loseFirstPublication.map { kind in
                 switch kind {
@@ -166,19 +168,20 @@ public final class ServiceRuntime: Sendable {
                     try await onAgreement(event, outcome, connection)
                 }
             },
-            afterCommit: { [arrivals] consumed in arrivals.arrived(consumed.id) },
+            afterCommit: { [arrivals] id in arrivals.arrived(id) },
             onDeadLetter: onDeadLetter, afterDeadLetter: { [arrivals] id in arrivals.arrived(id) })
         let reference = Array(Set(otherTopics + writtenReferenceTopics)).sorted()
         guard !reference.isEmpty else { return [agreementConsumer] }
         let referenceConsumer = EventConsumer<ContractEvent>(
             name: "\(service).reference", topics: reference, pool: pool, kafka: config.kafka,
             producer: producer, deadLetterTopic: topics.deadLetter, progress: progress, logger: logger,
+            readBackTopics: Set(writtenReferenceTopics).subtracting(otherTopics),
             decode: decode,
             handle: { consumed, connection in
                 if case .agreement = consumed.event { return }
                 try await onOther(consumed.event, connection)
             },
-            afterCommit: { [arrivals] consumed in arrivals.arrived(consumed.id) },
+            afterCommit: { [arrivals] id in arrivals.arrived(id) },
             onDeadLetter: onDeadLetter, afterDeadLetter: { [arrivals] id in arrivals.arrived(id) })
         return [agreementConsumer, referenceConsumer]
     }

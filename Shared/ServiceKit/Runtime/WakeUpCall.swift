@@ -3,7 +3,7 @@ import Synchronization
 
 /// A wake-up call between tasks: `fire()` ends the waits in progress, or, when none is, the next one.
 /// Used to nudge polling loops (the outbox relay, the timer firing) instead of waiting for their next poll.
-public final class Signal: Sendable {
+public final class WakeUpCall: Sendable {
     private struct State {
         var fired = false
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]

@@ -1,0 +1,38 @@
+import AgreementDomain
+import Foundation
+import Hummingbird
+
+/// The answer to a command.
+public struct CommandResponse: ResponseEncodable, Sendable {
+    public var outcome: String
+    public var commandId: String?
+    public var agreement: AgreementView?
+
+    public static func from(_ result: CommandResult, runtime: ServiceRuntime) async throws -> Response {
+        let body: CommandResponse
+        var status = HTTPResponse.Status.ok
+        var location: String?
+        switch result {
+        case .unchanged(let agreement):
+            body = CommandResponse(outcome: "unchanged", commandId: nil,
+                                   agreement: try await agreement.asyncMap { try await AgreementView.load($0, runtime: runtime) })
+        case .applied(let id, let agreement):
+            body = CommandResponse(outcome: "applied", commandId: id.wire, agreement: try await AgreementView.load(agreement, runtime: runtime))
+        case .pending(let id):
+            body = CommandResponse(outcome: "pending", commandId: id.wire, agreement: nil)
+            status = .accepted
+            location = "/v1/commands/\(id.wire)"
+        }
+        var response = try JSON.encoder.encodeResponse(body)
+        response.status = status
+        if let location { response.headers[.location] = location }
+        return response
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
