@@ -159,10 +159,10 @@ struct EmployerRoutes: Sendable {
             case .pending(let id): return BatchResult(agreementID: raw, outcome: "pending", commandId: id.wire)
             case .unchanged: return BatchResult(agreementID: raw, outcome: "unchanged")
             }
-        } catch let error where APIError(mapping: error) != nil {
-            let error = APIError(mapping: error)!
-            return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: error.code, message: error.message))
         } catch {
+            if let error = APIError(mapping: error) {
+                return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: error.code, message: error.message))
+            }
             runtime.logger.error("batch signing item failed", metadata: ["error": "\(error)"])
             return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: "internal", message: "系统繁忙，请稍后重试"))
         }

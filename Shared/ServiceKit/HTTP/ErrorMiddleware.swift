@@ -56,15 +56,14 @@ public struct ErrorMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error where APIError(mapping: error) != nil {
-            throw APIError(mapping: error)!
-        } catch let error as any HTTPResponseError {
-            throw translate(error.status, request: request)
-        } catch let error as PostgresError where error.code == .invalidQuery {
-            // A value PostgreSQL cannot take (a NUL byte) that no validation caught before.
-            logger.warning("a request value could not be used in a query", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            throw APIError(.unprocessableContent, code: "validation_failed", message: "请求中含有无法处理的字符")
         } catch {
+            if let mapped = APIError(mapping: error) { throw mapped }  // ours, or the domain's refusal
+            if let error = error as? any HTTPResponseError { throw translate(error.status, request: request) }
+            if let error = error as? PostgresError, error.code == .invalidQuery {
+                // A value PostgreSQL cannot take (a NUL byte) that no validation caught before.
+                logger.warning("a request value could not be used in a query", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                throw APIError(.unprocessableContent, code: "validation_failed", message: "请求中含有无法处理的字符")
+            }
             if error is CancellationError { throw error }
             logger.error("request failed", metadata: ["error": "\(error)", "method": "\(request.method)", "path": "\(request.uri.path)"])
             throw APIError(.internalServerError, code: "internal", message: "系统繁忙，请稍后重试")

@@ -64,6 +64,7 @@ public enum Outbox {
 
     /// Records events inside the caller's transaction, in order; many at a time (an import) in a few statements.
     public static func append(_ records: [OutboxRecord], on connection: PostgresConnection) async throws {
+        let encoder = JSONEncoder()
         var start = records.startIndex
         while start < records.endIndex {
             let chunk = records[start..<min(start + 500, records.endIndex)]
@@ -78,7 +79,7 @@ public enum Outbox {
                 }
                 continue
             }
-            let headers = try chunk.map { String(decoding: try JSONEncoder().encode($0.headers), as: UTF8.self) }
+            let headers = try chunk.map { String(decoding: try encoder.encode($0.headers), as: UTF8.self) }
             try await connection.execute("""
                 insert into outbox (event_id, topic, key, headers, value)
                 select id, topic, key, headers::jsonb, convert_to(value, 'UTF8')
