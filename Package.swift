@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C modules: the only places that see the system libraries.
@@ -69,15 +70,26 @@ let package = Package(
             ],
             path: "Shared/ServiceKit", swiftSettings: strict),
 
+        // The portals' shared part: layout, sessions, CSRF, sign-on seam, agreement display.
+        .target(
+            name: "PortalKit",
+            dependencies: [
+                "ServiceKit", "AgreementDomain",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/Portal", swiftSettings: strict),
+
         // The four role services.
         .executableTarget(
-            name: "StudentService", dependencies: ["ServiceKit"], path: "Services/student",
+            name: "StudentService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/student",
             resources: [.embedInCode("openapi.json")], swiftSettings: strict),
         .executableTarget(
-            name: "EmployerService", dependencies: ["ServiceKit"], path: "Services/employer",
+            name: "EmployerService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/employer",
             resources: [.embedInCode("openapi.json")], swiftSettings: strict),
         .executableTarget(
-            name: "CollegeService", dependencies: ["ServiceKit"], path: "Services/college",
+            name: "CollegeService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/college",
             resources: [.embedInCode("openapi.json")], swiftSettings: strict),
         .executableTarget(
             name: "SchedulerService", dependencies: ["ServiceKit"], path: "Services/scheduler",
@@ -101,6 +113,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests", dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres"],
             path: "Tests/ServiceKitTests"),
+        .testTarget(name: "PortalKitTests", dependencies: ["PortalKit", "ServiceKit"], path: "Tests/PortalKitTests"),
         .testTarget(name: "CollegeTests", dependencies: ["CollegeService"], path: "Tests/CollegeTests"),
     ]
 )

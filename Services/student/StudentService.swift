@@ -13,6 +13,7 @@ enum StudentService {
             onOther: { event, connection in try await StudentStore.apply(event, on: connection) })
         let router = runtime.makeRouter()
         StudentRoutes(runtime: runtime).add(to: router)
+        try StudentPortal(runtime: runtime).add(to: router)
         try await runtime.run(router: router, services: consumers, openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.student])
     }
 }

@@ -79,6 +79,17 @@ enum StudentStore {
             .decode("snapshot", as: PostgresJSON<StudentSnapshot>.self).value
     }
 
+    /// A few students to offer on the development login page: some who may sign, one who may not.
+    static func sampleStudents(limit: Int, pool: PostgresPool) async throws -> [StudentSnapshot] {
+        try await pool.query("""
+            (select snapshot from students where snapshot->>'reviewStatus' = any(\(SourceReviewStatus.allCases.filter(\.permitsSigning).map(\.rawValue))::text[])
+             order by student_id limit \(limit))
+            union all
+            (select snapshot from students where not snapshot->>'reviewStatus' = any(\(SourceReviewStatus.allCases.filter(\.permitsSigning).map(\.rawValue))::text[])
+             order by student_id limit 1)
+            """).map { try $0.decode("snapshot", as: PostgresJSON<StudentSnapshot>.self).value }
+    }
+
     /// An employer students may choose: registered, approved and not suspended.
     static func selectableEmployer(_ id: String, pool: PostgresPool) async throws -> EmployerSnapshot? {
         try await pool.query("select snapshot from employers where employer_id = \(id) and approved and not suspended and snapshot is not null").first?

@@ -13,12 +13,15 @@
 # The local scripts run the services in the development profile: built-in development JWT secret and event keys
 # (derived from public names: never for production), clock control allowed. Nothing else sets it.
 : "${WANGQIAN_PROFILE:=development}"
+# The portals' development login, which lists demo identities (students, counselors, office staff) instead of the
+# campus single sign-on: honoured only in the development profile.
+: "${WANGQIAN_DEV_LOGIN:=1}"
 # Producer-only librdkafka properties (none needed locally). Tansu 0.6.0 under-reports a partition's end after a
 # batch of several records and sometimes loses acknowledged records: the consumers check a stored offset against the
 # log itself, and the outbox relay reads its own records back, so nothing here works around either.
 : "${KAFKA_PRODUCER_PROPERTIES=}"
 export RDKAFKA_MIN_VERSION RDKAFKA_SOURCE_SUITE RDKAFKA_SOURCE_VERSION TANSU_PYPI_VERSION
-export WANGQIAN_PROFILE KAFKA_PRODUCER_PROPERTIES WANGQIAN_STATE_DIR KAFKA_BROKERS PGHOST PGPORT PGUSER PGPASSWORD
+export WANGQIAN_PROFILE WANGQIAN_DEV_LOGIN KAFKA_PRODUCER_PROPERTIES WANGQIAN_STATE_DIR KAFKA_BROKERS PGHOST PGPORT PGUSER PGPASSWORD
 
 tansu_bin() {
   ${PYTHON:-python3} - <<'PY'

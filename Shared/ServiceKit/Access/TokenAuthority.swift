@@ -55,6 +55,11 @@ public struct TokenAuthority: Sendable {
 
     /// Verifies a compact token; any failure is reported as one `unauthenticated` error, never the cause's details.
     public func verify(_ token: String, now: Date = Date()) async throws(APIError) -> Identity {
+        try await verifyWithExpiry(token, now: now).identity
+    }
+
+    /// Verifies a compact token as ``verify(_:now:)`` does, and says until when it is valid (to renew a session).
+    public func verifyWithExpiry(_ token: String, now: Date = Date()) async throws(APIError) -> (identity: Identity, expires: Date) {
         let invalid = APIError.unauthenticated("登录凭证无效或已过期，请重新登录")
         guard Self.headerAlgorithm(of: token) == Self.algorithm else { throw invalid }
         let payload: Payload
@@ -76,7 +81,7 @@ public struct TokenAuthority: Sendable {
         if role == .counselor, (payload.college ?? "").isEmpty {
             throw APIError.unauthenticated("辅导员凭证缺少学院信息")
         }
-        return Identity(role: role, subject: payload.sub.value, collegeCode: payload.college)
+        return (Identity(role: role, subject: payload.sub.value, collegeCode: payload.college), exp)
     }
 
     /// The `alg` of a compact token's header, or nil when the header is not readable.

@@ -22,6 +22,10 @@ import WangqianPostgres
 /// - `WANGQIAN_COMMAND_WAIT_MS`, `WANGQIAN_REPUBLISH_AFTER_MS` (0 turns the read-back confirmation off)
 /// - `WANGQIAN_CLOCK_OFFSET_SECONDS`, `WANGQIAN_CLOCK_CONTROL` (scheduler only, development profile only)
 /// - `LOG_LEVEL`
+/// - Portals: `WANGQIAN_BASE_PATH` (default `/<service>`), `WANGQIAN_STUDENT_PORTAL_URL`,
+///   `WANGQIAN_EMPLOYER_PORTAL_URL`, `WANGQIAN_COLLEGE_PORTAL_URL` (where links to the other portals point; default
+///   the local port), `WANGQIAN_PUBLIC_URL` (this service as users reach it), `WANGQIAN_SECURE_COOKIES=1` (served
+///   over TLS), `WANGQIAN_DEV_LOGIN=1` (the development login, development profile only)
 public struct ServiceConfiguration: Sendable {
     /// Which conveniences are allowed: built-in secrets and the clock control exist only for development.
     public enum Profile: String, Sendable {
@@ -68,6 +72,22 @@ public struct ServiceConfiguration: Sendable {
     /// `roster,registry`): the first publication of each event on those topics is marked acknowledged but not
     /// sent, so the read-back confirmation must notice and publish it again.
     public var loseFirstPublication: Set<String>
+    /// How this service's portal is reached and linked.
+    public var portal: PortalSettings
+
+    /// Where a portal lives and how its session cookie is set.
+    public struct PortalSettings: Sendable {
+        /// The path every page, link and cookie of this portal is under, e.g. `/student` (no trailing slash).
+        public var basePath: String
+        /// Each portal's address as users reach it (`student`, `employer`, `college`), base path included.
+        public var portalURLs: [String: String]
+        /// This service as users reach it (scheme, host, port), e.g. for the verification QR code.
+        public var publicURL: String
+        /// Cookies are marked Secure (the portal is served over TLS).
+        public var secureCookies: Bool
+        /// The development login, which lists demo identities: development profile only.
+        public var developmentLogin: Bool
+    }
 
     /// Used only in the development profile.
     static let developmentJWTSecret = "wangqian-development-secret-change-me"
@@ -122,12 +142,29 @@ public struct ServiceConfiguration: Sendable {
         if !faults.isEmpty, profile != .development {
             throw Invalid(description: "WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION is allowed only with WANGQIAN_PROFILE=development")
         }
+        let devLogin = value("WANGQIAN_DEV_LOGIN") == "1"
+        if devLogin, profile != .development {
+            throw Invalid(description: "WANGQIAN_DEV_LOGIN=1 is allowed only with WANGQIAN_PROFILE=development")
+        }
+        let host = value("WANGQIAN_HTTP_HOST") ?? "127.0.0.1"
+        let httpPort = value("\(upper)_HTTP_PORT").flatMap(Int.init) ?? value("WANGQIAN_HTTP_PORT").flatMap(Int.init) ?? defaultPort
+        let basePath = "/" + (value("WANGQIAN_BASE_PATH") ?? service).split(separator: "/").joined(separator: "/")
+        let publicURL = String((value("WANGQIAN_PUBLIC_URL") ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(httpPort)").trimmingSuffix("/"))
+        var portalURLs: [String: String] = [:]
+        for (other, port) in [("student", 8081), ("employer", 8082), ("college", 8083)] {
+            let otherPort = value("\(other.uppercased())_HTTP_PORT").flatMap(Int.init) ?? port
+            portalURLs[other] = value("WANGQIAN_\(other.uppercased())_PORTAL_URL").map { String($0.trimmingSuffix("/")) }
+                ?? (other == service ? publicURL + basePath : "http://127.0.0.1:\(otherPort)/\(other)")
+        }
+        let portal = PortalSettings(
+            basePath: basePath, portalURLs: portalURLs, publicURL: publicURL,
+            secureCookies: value("WANGQIAN_SECURE_COOKIES") == "1" || publicURL.hasPrefix("https:"),
+            developmentLogin: devLogin)
         return ServiceConfiguration(
             service: service,
             profile: profile,
-            httpHost: value("WANGQIAN_HTTP_HOST") ?? "127.0.0.1",
-            httpPort: value("\(upper)_HTTP_PORT").flatMap(Int.init)
-                ?? value("WANGQIAN_HTTP_PORT").flatMap(Int.init) ?? defaultPort,
+            httpHost: host,
+            httpPort: httpPort,
             httpIdleTimeout: .seconds(value("WANGQIAN_HTTP_IDLE_TIMEOUT_SECONDS").flatMap(Int.init) ?? 30),
             postgres: postgres,
             kafka: kafka,
@@ -145,7 +182,8 @@ public struct ServiceConfiguration: Sendable {
             clockControlEnabled: clockControl,
             logLevel: value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info,
             schoolCode: value("WANGQIAN_SCHOOL_CODE") ?? "10001",
-            loseFirstPublication: faults
+            loseFirstPublication: faults,
+            portal: portal
         )
     }
 
@@ -202,5 +240,13 @@ public struct ServiceConfiguration: Sendable {
             if kv.count == 2, !kv[0].isEmpty { result[kv[0]] = kv[1] }
         }
         return result
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: Character) -> Substring {
+        var s = Substring(self)
+        while s.last == suffix { s = s.dropLast() }
+        return s
     }
 }
