@@ -86,7 +86,7 @@ let package = Package(
             name: "StudentService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/student",
             resources: [.embedInCode("openapi.json")], swiftSettings: strict),
         .executableTarget(
-            name: "EmployerService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/employer",
+            name: "EmployerService", dependencies: ["ServiceKit", "PortalKit", .product(name: "CryptoExtras", package: "swift-crypto")], path: "Services/employer",
             resources: [.embedInCode("openapi.json")], swiftSettings: strict),
         .executableTarget(
             name: "CollegeService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/college",

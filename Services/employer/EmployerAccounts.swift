@@ -48,8 +48,11 @@ enum EmployerAccounts {
     }
 
     /// Registers, or updates the registration of, an employer. An approved employer's update is published as such.
-    static func register(_ employer: EmployerSnapshot, runtime: ServiceRuntime) async throws -> Account {
+    /// - Parameter alsoWrite: written in the same transaction (the portal's new logins).
+    static func register(_ employer: EmployerSnapshot, runtime: ServiceRuntime,
+                         alsoWrite: (@Sendable (PostgresConnection) async throws -> Void)? = nil) async throws -> Account {
         try await runtime.pool.withTransaction { connection in
+            try await alsoWrite?(connection)
             let existing = try await connection.query("select status from employer_accounts where employer_id = \(employer.employerID) for update").first
             let event: RegistryEvent
             if let status = try existing?.decode("status", as: String.self) {

@@ -9,7 +9,7 @@ import ServiceKit
 /// campus sends back (a ticket); the development login lists demo identities instead.
 public protocol CampusSignOn: Sendable {
     /// The login page: a redirect to the campus sign-on, or a page of the adapter's own.
-    func start(_ request: PortalRequest, portal: Portal) async throws -> PortalReply
+    func start(_ request: PortalRequest, portal: Portal, finish: String) async throws -> PortalReply
     /// The person came back (or chose): who they are, or nil when sign-on failed.
     func finish(_ request: PortalRequest) async throws -> Identity?
 }
@@ -18,7 +18,7 @@ public protocol CampusSignOn: Sendable {
 public struct UnconfiguredSignOn: CampusSignOn {
     public init() {}
 
-    public func start(_ request: PortalRequest, portal: Portal) async throws -> PortalReply {
+    public func start(_ request: PortalRequest, portal: Portal, finish: String) async throws -> PortalReply {
         .page(PortalPage(title: "登录", template: "portal/login-unconfigured", model: Empty(), showNavigation: false))
     }
 
@@ -52,12 +52,12 @@ public struct DevelopmentSignOn: CampusSignOn {
         var next: String
     }
 
-    public func start(_ request: PortalRequest, portal: Portal) async throws -> PortalReply {
+    public func start(_ request: PortalRequest, portal: Portal, finish: String) async throws -> PortalReply {
         let rows = try await choices().map {
             Model.Row(key: Self.key($0.identity), label: $0.label, role: Portal.describe($0.identity))
         }
         return .page(PortalPage(title: "登录（开发环境）", template: "portal/login-development",
-                                model: Model(rows: rows, csrf: request.csrf, action: portal.path("/login/finish"),
+                                model: Model(rows: rows, csrf: request.csrf, action: portal.path(finish),
                                              next: Portal.safeNext(request.query("next"))),
                                 showNavigation: false))
     }
@@ -73,10 +73,10 @@ public struct DevelopmentSignOn: CampusSignOn {
 }
 
 extension Portal {
-    /// `GET /login` and `POST /login/finish` through `signOn`.
-    public func addSignOnRoutes(to router: Router<AppRequestContext>, signOn: any CampusSignOn) {
-        publicGet("/login", on: router) { request in try await signOn.start(request, portal: self) }
-        publicPost("/login/finish", on: router) { request in
+    /// `GET <at>` and `POST <at>/finish` (`/login` unless said otherwise) through `signOn`.
+    public func addSignOnRoutes(to router: Router<AppRequestContext>, at login: String = "/login", signOn: any CampusSignOn) {
+        publicGet(login, on: router) { request in try await signOn.start(request, portal: self, finish: login + "/finish") }
+        publicPost(login + "/finish", on: router) { request in
             guard let identity = try await signOn.finish(request) else {
                 throw APIError.unauthenticated("登录失败，请重新选择身份")
             }
