@@ -11,6 +11,7 @@ struct CollegeMain {
             let runtime = try await ServiceRuntime.bootstrap(config, migrations: CollegeStore.migrations)
             let router = runtime.makeRouter()
             CollegeRoutes(runtime: runtime).add(to: router)
+            try CollegePortal(runtime: runtime).add(to: router)
             try await runtime.run(router: router, services: runtime.consumers(), openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.counselor, .employmentOffice])
         }
     }

@@ -7,7 +7,7 @@ import ServiceKit
 /// employment office sees all.
 struct CollegeRoutes: Sendable {
     let runtime: ServiceRuntime
-    var commands: AgreementCommands { AgreementCommands(runtime: runtime) }
+    var actions: CollegeActions { CollegeActions(runtime: runtime) }
     static let staff: Set<Role> = [.counselor, .employmentOffice]
 
     struct ImportReport: ResponseEncodable { var imported: Int; var rejected: Int; var rows: [RosterCSV.RowResult] }
@@ -47,18 +47,14 @@ struct CollegeRoutes: Sendable {
         }
         router.get("/v1/reviews") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            let statuses: [AgreementStatus] = switch try request.query("view") ?? "pending" {
-            case "pending": AgreementStatus.allCases.filter(\.awaitingReview)
-            case "approved": AgreementStatus.allCases.filter(\.isApproved)
-            case "all": AgreementStatus.allCases
-            default: throw APIError.validation("view 只能是 pending、approved 或 all", field: "view")
+            guard let view = CollegeActions.View(rawValue: try request.query("view") ?? "pending") else {
+                throw APIError.validation("view 只能是 pending、approved 或 all", field: "view")
             }
-            return AgreementList(agreements: try await AgreementSummary.search(
-                on: runtime.pool, collegeCode: Self.college(identity), statuses: statuses, query: try request.query("q")))
+            return AgreementList(agreements: try await actions.reviews(view, query: try request.query("q"), for: identity))
         }
         router.get("/v1/reviews/prefill") { request, _ -> Prefill in
             let identity = try await runtime.tokens.authenticate(request, allowing: [.counselor])
-            return Prefill(review: try await CollegeStore.lastReview(of: identity.subject, pool: runtime.pool))
+            return Prefill(review: try await actions.prefill(for: identity))
         }
         router.get("/v1/agreements/:id") { request, context -> AgreementView in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
@@ -70,67 +66,41 @@ struct CollegeRoutes: Sendable {
             let body = try await request.decodeBody(as: ReviewRequest.self, context: context)
             let review = CollegeReview(contactPerson: body.contactPerson, contactPhone: body.contactPhone,
                                        postalCode: body.postalCode, mailingAddress: body.mailingAddress)
-            let (year, school, counselor) = (Self.year(runtime.clock.now), runtime.config.schoolCode, identity.subject)
-            // The number is reserved in the command's own transaction: when the domain refuses the approval, the
-            // reservation rolls back with it.
-            return try await self.respond(try await commands.execute(on: agreement, id: agreement.id, by: identity.actor, { connection in
-                let number = try await CollegeStore.agreementNumber(for: agreement.id, year: year, schoolCode: school, on: connection)
-                return .collegeApprove(review: review, agreementNumber: number)
-            }, alsoWrite: { connection, _ in try await CollegeStore.remember(review, of: counselor, on: connection) }))
+            return try await self.respond(try await actions.approve(agreement, review: review, by: identity))
         }
         router.post("/v1/agreements/:id/return") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
             let agreement = try await self.visible(context, identity)
             let body = try await request.decodeBody(as: ReasonRequest.self, context: context)
-            return try await self.respond(try await commands.execute(.collegeReturn(reason: body.reason), on: agreement, by: identity.actor))
+            return try await self.respond(try await actions.giveBack(agreement, reason: body.reason, by: identity))
         }
         router.post("/v1/agreements/:id/print") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            let agreement = try await self.visible(context, identity)
-            return try await self.respond(try await commands.execute(.printCopy, on: agreement, by: identity.actor))
+            return try await self.respond(try await actions.printCopy(try await self.visible(context, identity), by: identity))
         }
         router.post("/v1/agreements/:id/reprint") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
             let agreement = try await self.visible(context, identity)
             let body = try await request.decodeBody(as: ReprintRequest.self, context: context)
-            return try await self.respond(try await commands.execute(
-                .authoriseReprint(extraCopies: body.extraCopies, reason: body.reason), on: agreement.id, by: identity.actor))
+            return try await self.respond(try await actions.authoriseReprint(agreement.id, extraCopies: body.extraCopies, reason: body.reason, by: identity))
         }
         router.post("/v1/agreements/:id/file") { request, context -> Response in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            let agreement = try await self.visible(context, identity)
-            return try await self.respond(try await commands.execute(.file, on: agreement, by: identity.actor))
+            return try await self.respond(try await actions.file(try await self.visible(context, identity), by: identity))
         }
         router.get("/v1/filing") { request, _ -> AgreementList in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)
-            let studentID = try request.query("studentID"), number = try request.query("agreementNumber")
-            guard studentID != nil || number != nil else {
-                throw APIError.validation("请输入学号或协议书号", field: "studentID")
-            }
-            return AgreementList(agreements: try await AgreementSummary.search(
-                on: runtime.pool, collegeCode: Self.college(identity), statuses: AgreementStatus.allCases.filter(\.isApproved),
-                query: nil, studentID: studentID, agreementNumber: number))
+            return AgreementList(agreements: try await actions.filing(
+                studentID: try request.query("studentID"), agreementNumber: try request.query("agreementNumber"), for: identity))
         }
-    }
-
-    /// nil for the office (every college); the counselor's own college otherwise.
-    private static func college(_ identity: Identity) -> String? {
-        identity.role == .employmentOffice ? nil : identity.collegeCode
     }
 
     /// The agreement in the path if the caller may see it; anything else is "not found".
     private func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> Agreement {
-        try await AgreementProjection.visible(id: context.parameters.get("id"), to: identity, on: runtime.pool).current
+        try await actions.visible(context.parameters.get("id"), to: identity)
     }
 
     private func respond(_ result: CommandResult) async throws -> Response {
         try await CommandResponse.from(result, runtime: runtime)
-    }
-
-    /// Agreement numbers use the year in China's time zone.
-    static func year(_ date: Date) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        return calendar.component(.year, from: date)
     }
 }

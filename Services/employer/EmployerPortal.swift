@@ -38,7 +38,7 @@ struct EmployerPortal: Sendable {
         portal.addCommonRoutes(to: router)
         addLogin(to: router)
         // The office signs on through the campus, like in the college portal.
-        portal.addSignOnRoutes(to: router, at: "/office/login", signOn: portal.signOn(development: {
+        portal.addSignOnRoutes(to: router, at: "/office/login", signOn: portal.signOn(development: { _ in
             [DevelopmentSignOn.Choice(identity: Identity(role: .employmentOffice, subject: "OFFICE01"), label: "就业指导中心 演示账号")]
         }))
         portal.get("/", on: router, roles: Self.employer.union(Self.office)) { request in

@@ -25,8 +25,10 @@ struct StudentPortal: Sendable {
 
     func add(to router: Router<AppRequestContext>) {
         portal.addCommonRoutes(to: router)
-        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [runtime] in
-            try await StudentStore.sampleStudents(limit: 12, pool: runtime.pool).map {
+        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [runtime] search in
+            let students = if let search { try await StudentStore.student(search, pool: runtime.pool).map { [$0] } ?? [] }
+                else { try await StudentStore.sampleStudents(limit: 12, pool: runtime.pool) }
+            return students.map {
                 DevelopmentSignOn.Choice(identity: Identity(role: .student, subject: $0.studentID),
                                          label: "\($0.name) · \($0.collegeName) · \($0.reviewStatus.rawValue)")
             }

@@ -40,9 +40,10 @@ public struct DevelopmentSignOn: CampusSignOn {
         }
     }
 
-    let choices: @Sendable () async throws -> [Choice]
+    /// The identities on offer; given a search text (say, a student ID), those matching it.
+    let choices: @Sendable (_ search: String?) async throws -> [Choice]
 
-    public init(choices: @escaping @Sendable () async throws -> [Choice]) { self.choices = choices }
+    public init(choices: @escaping @Sendable (_ search: String?) async throws -> [Choice]) { self.choices = choices }
 
     struct Model: Sendable {
         struct Row: Sendable { var key: String; var label: String; var role: String }
@@ -50,21 +51,26 @@ public struct DevelopmentSignOn: CampusSignOn {
         var csrf: String
         var action: String
         var next: String
+        var search: String
+        var searchAction: String
     }
 
     public func start(_ request: PortalRequest, portal: Portal, finish: String) async throws -> PortalReply {
-        let rows = try await choices().map {
+        let search = request.query("q").flatMap { $0.isEmpty ? nil : $0 }
+        let rows = try await choices(search).map {
             Model.Row(key: Self.key($0.identity), label: $0.label, role: Portal.describe($0.identity))
         }
         return .page(PortalPage(title: "登录（开发环境）", template: "portal/login-development",
                                 model: Model(rows: rows, csrf: request.csrf, action: portal.path(finish),
-                                             next: Portal.safeNext(request.query("next"))),
+                                             next: Portal.safeNext(request.query("next")), search: search ?? "",
+                                             searchAction: portal.path(request.request.uri.path.dropFirst(portal.settings.basePath.count).description)),
                                 showNavigation: false))
     }
 
     public func finish(_ request: PortalRequest) async throws -> Identity? {
         guard let key = request.form["identity"] else { return nil }
-        return try await choices().first { Self.key($0.identity) == key }?.identity
+        let subject = key.split(separator: ":", omittingEmptySubsequences: false).dropFirst().first.map(String.init)
+        return try await choices(subject).first { Self.key($0.identity) == key }?.identity
     }
 
     static func key(_ identity: Identity) -> String {
@@ -85,7 +91,7 @@ extension Portal {
     }
 
     /// The sign-on this service's configuration asks for.
-    public func signOn(development choices: @escaping @Sendable () async throws -> [DevelopmentSignOn.Choice]) -> any CampusSignOn {
+    public func signOn(development choices: @escaping @Sendable (_ search: String?) async throws -> [DevelopmentSignOn.Choice]) -> any CampusSignOn {
         settings.developmentLogin ? DevelopmentSignOn(choices: choices) : UnconfiguredSignOn()
     }
 }

@@ -78,6 +78,10 @@ public struct PortalViews: Sendable {
         """,
         "portal/login-development": """
         <div class="notice" role="note">开发与演示环境：请选择一个演示身份登录。正式环境通过学校统一身份认证登录。</div>
+        <form method="get" action="{{searchAction}}" class="card" role="search"><input type="hidden" name="next" value="{{next}}">
+        <label for="q">按学号或工号查找身份</label>
+        <div class="actions"><input type="search" id="q" name="q" value="{{search}}" maxlength="50"><button type="submit" class="secondary">查找</button></div>
+        </form>
         <form method="post" action="{{action}}" class="card">
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="next" value="{{next}}">
         <fieldset><legend>演示身份</legend>

@@ -175,6 +175,9 @@ class System:
         # The profile comes from deploy/local/env.sh (development, for the scheduler's clock control).
         if os.environ.get("WANGQIAN_PROFILE"):
             env["WANGQIAN_PROFILE"] = os.environ["WANGQIAN_PROFILE"]
+        # The portals' development login (development profile only), which the browser suite signs on with.
+        if os.environ.get("WANGQIAN_DEV_LOGIN"):
+            env["WANGQIAN_DEV_LOGIN"] = os.environ["WANGQIAN_DEV_LOGIN"]
         env.update(self.extra_env)
         return env
 

@@ -1,0 +1,83 @@
+import AgreementDomain
+import Foundation
+import ServiceKit
+
+/// What counselors and the employment office can do (网上签约审核, 网上签约备案), for the JSON API
+/// (`CollegeRoutes`) and the portal (`CollegePortal`) alike. It decides nothing itself: the decider does.
+struct CollegeActions: Sendable {
+    let runtime: ServiceRuntime
+    var commands: AgreementCommands { AgreementCommands(runtime: runtime) }
+
+    /// 待审核 / 已通过 / everything the caller may see.
+    enum View: String, Sendable {
+        case pending, approved, all
+        var statuses: [AgreementStatus] {
+            switch self {
+            case .pending: AgreementStatus.allCases.filter(\.awaitingReview)
+            case .approved: AgreementStatus.allCases.filter(\.isApproved)
+            case .all: AgreementStatus.allCases
+            }
+        }
+    }
+
+    /// nil for the office (every college); the counselor's own college otherwise.
+    static func college(_ identity: Identity) -> String? {
+        identity.role == .employmentOffice ? nil : identity.collegeCode
+    }
+
+    func reviews(_ view: View, query: String?, for identity: Identity) async throws -> [AgreementSummary] {
+        try await AgreementSummary.search(on: runtime.pool, collegeCode: Self.college(identity), statuses: view.statuses, query: query)
+    }
+
+    /// 网上签约备案's search: by student ID or agreement number, among approved agreements.
+    func filing(studentID: String?, agreementNumber: String?, for identity: Identity) async throws -> [AgreementSummary] {
+        guard studentID != nil || agreementNumber != nil else { throw APIError.validation("请输入学号或协议书号", field: "studentID") }
+        return try await AgreementSummary.search(
+            on: runtime.pool, collegeCode: Self.college(identity), statuses: View.approved.statuses,
+            query: nil, studentID: studentID, agreementNumber: agreementNumber)
+    }
+
+    /// The agreement `id` if the caller may see it; anything else is "not found".
+    func visible(_ id: String?, to identity: Identity) async throws -> Agreement {
+        try await AgreementProjection.visible(id: id, to: identity, on: runtime.pool).current
+    }
+
+    func prefill(for identity: Identity) async throws -> CollegeReview? {
+        try await CollegeStore.lastReview(of: identity.subject, pool: runtime.pool)
+    }
+
+    /// 通过. The number is reserved in the command's own transaction: when the domain refuses the approval, the
+    /// reservation rolls back with it.
+    func approve(_ agreement: Agreement, review: CollegeReview, by identity: Identity) async throws -> CommandResult {
+        let (year, school, counselor) = (Self.year(runtime.clock.now), runtime.config.schoolCode, identity.subject)
+        return try await commands.execute(on: agreement, id: agreement.id, by: identity.actor, { connection in
+            let number = try await CollegeStore.agreementNumber(for: agreement.id, year: year, schoolCode: school, on: connection)
+            return .collegeApprove(review: review, agreementNumber: number)
+        }, alsoWrite: { connection, _ in try await CollegeStore.remember(review, of: counselor, on: connection) })
+    }
+
+    /// 退回.
+    func giveBack(_ agreement: Agreement, reason: String, by identity: Identity) async throws -> CommandResult {
+        try await commands.execute(.collegeReturn(reason: reason), on: agreement, by: identity.actor)
+    }
+
+    func printCopy(_ agreement: Agreement, by identity: Identity) async throws -> CommandResult {
+        try await commands.execute(.printCopy, on: agreement, by: identity.actor)
+    }
+
+    func authoriseReprint(_ id: AgreementID, extraCopies: Int, reason: String, by identity: Identity) async throws -> CommandResult {
+        try await commands.execute(.authoriseReprint(extraCopies: extraCopies, reason: reason), on: id, by: identity.actor)
+    }
+
+    /// 备案.
+    func file(_ agreement: Agreement, by identity: Identity) async throws -> CommandResult {
+        try await commands.execute(.file, on: agreement, by: identity.actor)
+    }
+
+    /// Agreement numbers use the year in China's time zone.
+    static func year(_ date: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        return calendar.component(.year, from: date)
+    }
+}

@@ -1,0 +1,181 @@
+"""A real browser for the portal tests: Debian's chromium and chromium-driver through Selenium, axe-core (from
+axe-selenium-python) on every page looked at, and screenshots (desktop and phone sized) in the run's log folder."""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from demo_data import credit_code, eventually
+
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+
+
+def chromedriver() -> str:
+    path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    assert Path(path).exists(), "chromium-driver is not installed (deploy/local/setup.sh installs it)"
+    return path
+
+
+class Browser:
+    """One headless Chromium; `look(name)` checks the page with axe and saves its screenshots."""
+
+    def __init__(self, shots: Path):
+        options = Options()
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN",
+                    f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
+            options.add_argument(arg)
+        self.driver = webdriver.Chrome(service=Service(chromedriver()), options=options)
+        self.driver.implicitly_wait(0)
+        self.shots = shots
+        shots.mkdir(parents=True, exist_ok=True)
+        self.violations: dict[str, list[str]] = {}
+        self.looked: list[str] = []
+
+    def quit(self) -> None:
+        self.driver.quit()
+
+    # navigation
+    def open(self, url: str) -> None:
+        self.driver.get(url)
+
+    @property
+    def text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    @property
+    def url(self) -> str:
+        return self.driver.current_url
+
+    def css(self, selector: str):
+        return self.driver.find_element(By.CSS_SELECTOR, selector)
+
+    def all(self, selector: str):
+        return self.driver.find_elements(By.CSS_SELECTOR, selector)
+
+    def button(self, label: str, within=None):
+        """The enabled or disabled button (or link styled as one) whose visible text is `label`."""
+        scope = within or self.driver
+        for element in scope.find_elements(By.XPATH, ".//button | .//a[contains(@class,'button')]"):
+            if element.text.strip() == label:
+                return element
+        raise NoSuchElementException(f"no button {label!r} on {self.url}")
+
+    def click(self, label: str) -> None:
+        """Clicks the button `label` and waits for the page it leads to."""
+        self.press(self.button(label))
+
+    def press(self, element) -> None:
+        """Clicks `element`, which submits a form or follows a link, and waits until the next page has replaced this one."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def fill(self, fields: dict[str, str]) -> None:
+        for element_id, value in fields.items():
+            element = self.css(f"#{element_id}")
+            element.clear()
+            element.send_keys(value)
+
+    def flash(self) -> str:
+        found = self.all(".flash")
+        return found[0].text if found else ""
+
+    def problem(self) -> str:
+        found = self.all(".problem")
+        return found[0].text if found else ""
+
+    def until_text(self, text: str, timeout: float = 20.0, reload: bool = True) -> None:
+        """Reloads until the page shows `text` (the projection catches up through the broker)."""
+        def shown():
+            if text in self.text:
+                return True
+            if reload:
+                self.driver.refresh()
+            return False
+        eventually(shown, timeout, what=f"{text!r} on {self.url}", interval=0.3)
+
+    # looking
+    def look(self, name: str) -> None:
+        """axe-core on the page (serious and critical violations recorded), then desktop and phone screenshots."""
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        if bad:
+            self.violations[name] = bad
+        self.looked.append(name)
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name)
+        self.driver.set_window_size(*DESKTOP)
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(DESKTOP[0], min(max(height, DESKTOP[1]), 4000))
+        self.driver.save_screenshot(str(self.shots / f"{slug}-desktop.png"))
+        self.driver.set_window_size(*PHONE)
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(PHONE[0], min(max(height, PHONE[1]), 6000))
+        self.driver.save_screenshot(str(self.shots / f"{slug}-phone.png"))
+        self.driver.set_window_size(*DESKTOP)
+
+
+class Portals:
+    """Where the three portals are, and how each kind of person signs in to them."""
+
+    def __init__(self, browser: Browser, urls: dict[str, str]):
+        self.b = browser
+        self.student = urls["student"] + "/student"
+        self.employer = urls["employer"] + "/employer"
+        self.college = urls["college"] + "/college"
+
+    def logout_all(self) -> None:
+        self.b.driver.delete_all_cookies()
+
+    def sign_in_student(self, student_id: str) -> None:
+        self.b.open(f"{self.student}/login?q={student_id}")
+        buttons = [e for e in self.b.all("button[name=identity]") if student_id in e.text]
+        assert buttons, f"student {student_id} is not offered by the development login: {self.b.text[:500]}"
+        self.b.press(buttons[0])
+        assert "我的签约" in self.b.text, self.b.text[:500]
+
+    def sign_in_counselor(self, college_code: str) -> None:
+        self.b.open(f"{self.college}/login")
+        buttons = [e for e in self.b.all("button[name=identity]") if e.get_attribute("value") == f"counselor:T{college_code}01:{college_code}"]
+        assert buttons, f"no counselor of {college_code} on the development login"
+        self.b.press(buttons[0])
+        assert "网上签约审核" in self.b.text
+
+    def sign_in_office_for_registrations(self) -> None:
+        self.b.open(f"{self.employer}/office/login")
+        self.b.press(self.b.all("button[name=identity]")[0])
+        assert "用人单位注册审核" in self.b.text
+
+    def register_employer(self, name: str, rng: random.Random, password: str = "hr-password-2027") -> tuple[str, str, str]:
+        """Registers an employer through the registration page; returns (employer ID, login, password)."""
+        code = credit_code(rng, "110108")
+        self.b.open(f"{self.employer}/register")
+        self.b.fill({"name": name, "creditCode": code, "type": "民营企业", "industry": "软件和信息技术服务业",
+                     "location": "北京市", "contactPerson": "王经理", "contactPhone": "010-62000000",
+                     "address": "北京市海淀区中关村大街1号", "postalCode": "100080",
+                     "password": password, "passwordConfirmation": password})
+        self.b.click("提交注册")
+        assert "等待学校就业指导中心审核" in self.b.text, self.b.text[:600]
+        employer_id = re.search(r"用人单位 (E\d+)", self.b.text).group(1)
+        return employer_id, code, password
+
+    def sign_in_employer(self, login: str, password: str) -> None:
+        self.b.open(f"{self.employer}/login")
+        self.b.fill({"login": login, "password": password})
+        self.b.click("登录")
+        assert "签约须知" in self.b.text, self.b.text[:500]
