@@ -191,7 +191,7 @@ struct EmployerPortal: Sendable {
             pending: view == .pending,
             rows: found.map { .init(id: $0.id, studentID: $0.studentID, studentName: $0.studentName, statusName: $0.statusName,
                                     updatedAt: AgreementDisplay.time($0.updatedAt)) },
-            hasRows: !found.isEmpty)
+            hasRows: !found.isEmpty, count: found.count)
         return .page(PortalPage(title: view == .pending ? "待签约信息" : "已签约信息", template: "employer/list", model: model,
                                 status: error?.status ?? .ok, error: error?.message))
     }
@@ -252,6 +252,7 @@ struct EmployerPortal: Sendable {
         var pending: Bool
         var rows: [Row]
         var hasRows: Bool
+        var count: Int
     }
     struct HandleModel: Sendable {
         var csrf, base, id: String

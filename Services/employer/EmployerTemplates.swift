@@ -54,7 +54,7 @@ extension EmployerPortal {
         <form method="post" action="{{base}}/batch-sign">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <div class="table-wrap"><table>
-        <caption class="muted">共 {{rows.count}} 份</caption>
+        <caption class="muted">共 {{count}} 份</caption>
         <thead><tr>{{#pending}}<th scope="col"><input type="checkbox" id="all" data-select-all="agreementID" aria-label="全选"></th>{{/pending}}<th scope="col">学号</th><th scope="col">姓名</th><th scope="col">状态</th><th scope="col">更新时间</th><th scope="col">操作</th></tr></thead>
         <tbody>
         {{#rows}}<tr>{{#pending}}<td><input type="checkbox" name="agreementID" value="{{id}}" id="pick-{{id}}" aria-label="选择 {{studentName}}"></td>{{/pending}}<td>{{studentID}}</td><td>{{studentName}}</td><td>{{statusName}}</td><td>{{updatedAt}}</td><td><a href="{{base}}/agreements/{{id}}">{{#pending}}办理{{/pending}}{{^pending}}查看已签{{/pending}}</a></td></tr>{{/rows}}

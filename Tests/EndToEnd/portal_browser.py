@@ -119,6 +119,7 @@ class Browser:
             self.violations[name] = bad
         self.looked.append(name)
         slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name)
+        self.driver.execute_script("window.scrollTo(0, 0)")
         self.driver.set_window_size(*DESKTOP)
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         self.driver.set_window_size(DESKTOP[0], min(max(height, DESKTOP[1]), 4000))

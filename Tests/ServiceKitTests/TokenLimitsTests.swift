@@ -78,6 +78,9 @@ import Testing
         #expect(refusal(production.merging(["WANGQIAN_CLOCK_CONTROL": "1"]) { a, _ in a })?.contains("WANGQIAN_PROFILE=development") == true)
         #expect(refusal(production.merging(["WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION": "registry"]) { a, _ in a }) != nil)
         #expect(refusal(["WANGQIAN_PROFILE": "staging"]) != nil)
+        #expect(refusal(production.merging(["WANGQIAN_DEV_LOGIN": "1"]) { a, _ in a })?.contains("WANGQIAN_DEV_LOGIN") == true)
+        #expect(try load(production).portal.developmentLogin == false)
+        #expect(try load(["WANGQIAN_PROFILE": "development", "WANGQIAN_DEV_LOGIN": "1"]).portal.developmentLogin)
         let dev = try load(["WANGQIAN_PROFILE": "development", "WANGQIAN_CLOCK_CONTROL": "1"])
         #expect(dev.profile == .development)
         #expect(dev.jwtSecretIsDevelopmentDefault)
@@ -87,6 +90,21 @@ import Testing
         #expect(prod.profile == .production)
         #expect(!prod.clockControlEnabled)
         #expect(prod.jwtSecret == secret)
+    }
+
+    @Test func portalsLiveUnderTheirBasePathAndLinkToEachOther() throws {
+        let production = keys().merging(["WANGQIAN_JWT_SECRET": secret]) { a, _ in a }
+        let local = try load(production).portal
+        #expect(local.basePath == "/student")
+        #expect(local.portalURLs["employer"] == "http://127.0.0.1:8082/employer")
+        #expect(!local.secureCookies)
+        let behindIngress = try load(production.merging([
+            "WANGQIAN_BASE_PATH": "/wq/student/", "WANGQIAN_PUBLIC_URL": "https://jy.example.edu.cn/",
+            "WANGQIAN_EMPLOYER_PORTAL_URL": "https://jy.example.edu.cn/wq/employer/"]) { a, _ in a }).portal
+        #expect(behindIngress.basePath == "/wq/student")
+        #expect(behindIngress.portalURLs["student"] == "https://jy.example.edu.cn/wq/student")
+        #expect(behindIngress.portalURLs["employer"] == "https://jy.example.edu.cn/wq/employer")
+        #expect(behindIngress.secureCookies)
     }
 
     @Test func theInjectedEnvironmentIsTheOnlyOneRead() throws {

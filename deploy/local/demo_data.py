@@ -23,6 +23,7 @@ import io
 import json
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -848,6 +849,54 @@ class Demo:
     def first(self, target: str) -> str:
         return self.made.get(target, ["?"])[0]
 
+    DEMO_EMPLOYER_LOGIN = "hr@wangqian-demo.cn"
+    DEMO_EMPLOYER_PASSWORD = "wangqian-demo-2027"
+
+    def portal_employer(self) -> str | None:
+        """An employer with a password account, registered through the employer portal's own form (as HR staff
+        would), approved, with two submitted agreements waiting: its ID, or None when the portal is not there."""
+        base = self.client.urls["employer"] + "/employer"
+        session = requests.Session()
+        session.trust_env = False
+
+        def form(path: str, fields: dict) -> requests.Response:
+            session.get(base + path, timeout=30)
+            csrf = session.cookies.get("wq_employer_csrf")
+            return session.post(base + path, data={**fields, "_csrf": csrf}, timeout=30)
+        page = form("/login", {"login": self.DEMO_EMPLOYER_LOGIN, "password": self.DEMO_EMPLOYER_PASSWORD})
+        if "登录名或密码不正确" in page.text:
+            body = registration("网签演示科技有限公司", self.rng, region="110108", location="北京市",
+                                address="北京市海淀区中关村大街1号", postal_code="100080")
+            page = form("/register", {**body, "loginEmail": self.DEMO_EMPLOYER_LOGIN, "password": self.DEMO_EMPLOYER_PASSWORD,
+                                      "passwordConfirmation": self.DEMO_EMPLOYER_PASSWORD})
+        found = re.search(r"用人单位 (E\d+)", page.text)
+        if page.status_code != 200 or not found:
+            log(f"the employer portal did not register the demo employer ({page.status_code}): {page.text[:300]}")
+            return None
+        employer_id = found.group(1)
+        self.client.approve_employer(employer_id)
+        first = self.signable()[0]
+        self.client.wait_employer_selectable(first.id, employer_id, "网签演示", 60)
+        waiting = [s for s in self.signable() if self.status(s) is None][-2:]
+        for student in waiting:
+            self.client.acknowledge_notices(student.id)
+            self.client.save_draft(student.id, employer_id)
+            self.client.submit(student.id)
+        return employer_id
+
+    def print_portals(self, employer_id: str | None) -> None:
+        c = self.client
+        free = next(s for s in self.signable() if self.status(s) is None)
+        print("Portals (in a browser; the development login lists demo identities):")
+        print(f"  学生 (students)            {c.urls['student']}/student/   e.g. 学号 {free.id}, or any listed student")
+        if employer_id:
+            print(f"  用人单位 (employers)       {c.urls['employer']}/employer/  登录名 {self.DEMO_EMPLOYER_LOGIN}  密码 {self.DEMO_EMPLOYER_PASSWORD}")
+        else:
+            print(f"  用人单位 (employers)       {c.urls['employer']}/employer/  (register an account there)")
+        print(f"  学院 (counselors, office)  {c.urls['college']}/college/   choose 计算机学院 辅导员 or 就业指导中心")
+        print(f"  就业指导中心: 用人单位注册审核 {c.urls['employer']}/employer/office/login")
+        print()
+
     def print_tokens(self) -> None:
         c = self.client
         pending_employer = self.approved[0]
@@ -894,7 +943,9 @@ class Demo:
         self.load_agreements()
         counts = self.summary()
         log("agreements by status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        employer_id = self.portal_employer()
         self.print_tokens()
+        self.print_portals(employer_id)
 
 
 def main() -> int:

