@@ -23,7 +23,8 @@ EX_CONFIG = 78
 def environment(system, service: str, *, profile: str | None, secret: str | None, keys: str = "both",
                 **extra: str) -> dict:
     env = system.base_env()
-    for name in ("WANGQIAN_PROFILE", "WANGQIAN_JWT_SECRET", "WANGQIAN_EVENT_PUBLIC_KEYS", "WANGQIAN_EVENT_SIGNING_KEY"):
+    for name in ("WANGQIAN_PROFILE", "WANGQIAN_JWT_SECRET", "WANGQIAN_EVENT_PUBLIC_KEYS", "WANGQIAN_EVENT_SIGNING_KEY",
+                 "WANGQIAN_DEV_LOGIN"):
         env.pop(name, None)
     if profile is not None:
         env["WANGQIAN_PROFILE"] = profile
@@ -71,6 +72,7 @@ CASES = {
     "production, clock control": ("production", SECRET, "both", {"WANGQIAN_CLOCK_CONTROL": "1"}, "WANGQIAN_CLOCK_CONTROL"),
     "production, fault injection": ("production", SECRET, "both", {"WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION": "roster"},
                                     "WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION"),
+    "production, the portals' development login": ("production", SECRET, "both", {"WANGQIAN_DEV_LOGIN": "1"}, "WANGQIAN_DEV_LOGIN"),
     "production, a 31-byte secret": ("production", "s" * 31, "both", {}, "WANGQIAN_JWT_SECRET"),
     "development, a 31-byte secret": ("development", "s" * 31, "both", {}, "WANGQIAN_JWT_SECRET"),
     "an unknown profile": ("staging", SECRET, "both", {}, "WANGQIAN_PROFILE"),
