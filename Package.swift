@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // C modules: the only places that see the system libraries.
@@ -37,11 +38,17 @@ let package = Package(
             name: "Clibpq", path: "Shared/Clibpq", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
 
+        // QR codes on the printed agreement, from libqrencode (Debian's libqrencode-dev).
+        .systemLibrary(
+            name: "Cqrencode", path: "Shared/Cqrencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
+
         // Adapters, one per external system.
         .target(
             name: "WangqianKafka",
             dependencies: ["Crdkafka", .product(name: "Logging", package: "swift-log")],
             path: "Shared/Kafka", swiftSettings: strict),
+        .target(name: "WangqianQRCode", dependencies: ["Cqrencode"], path: "Shared/QRCode", swiftSettings: strict),
         .target(
             name: "WangqianPostgres",
             dependencies: ["Clibpq", .product(name: "Logging", package: "swift-log")],
@@ -74,8 +81,9 @@ let package = Package(
         .target(
             name: "PortalKit",
             dependencies: [
-                "ServiceKit", "AgreementDomain",
+                "ServiceKit", "AgreementDomain", "WangqianQRCode",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -113,6 +121,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests", dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres"],
             path: "Tests/ServiceKitTests"),
+        .testTarget(name: "QRCodeTests", dependencies: ["WangqianQRCode"], path: "Tests/QRCodeTests"),
         .testTarget(name: "PortalKitTests", dependencies: ["PortalKit", "ServiceKit"], path: "Tests/PortalKitTests"),
         .testTarget(name: "CollegeTests", dependencies: ["CollegeService"], path: "Tests/CollegeTests"),
     ]

@@ -1,5 +1,6 @@
 import AgreementDomain
 import Foundation
+import Hummingbird
 import ServiceKit
 
 /// What counselors and the employment office can do (网上签约审核, 网上签约备案), for the JSON API
@@ -42,6 +43,14 @@ struct CollegeActions: Sendable {
         try await AgreementProjection.visible(id: id, to: identity, on: runtime.pool).current
     }
 
+    /// The agreement with this number, for the public verification page (no caller: it shows only what the page may).
+    func byNumber(_ number: AgreementNumber) async throws -> Agreement? {
+        guard let summary = try await AgreementSummary.search(
+            on: runtime.pool, collegeCode: nil, statuses: AgreementStatus.allCases, query: nil,
+            agreementNumber: number.formatted, limit: 1).first, let id = AgreementID(summary.id) else { return nil }
+        return try await AgreementProjection.load(id, on: runtime.pool)
+    }
+
     func prefill(for identity: Identity) async throws -> CollegeReview? {
         try await CollegeStore.lastReview(of: identity.subject, pool: runtime.pool)
     }
@@ -72,6 +81,40 @@ struct CollegeActions: Sendable {
     /// 备案.
     func file(_ agreement: Agreement, by identity: Identity) async throws -> CommandResult {
         try await commands.execute(.file, on: agreement, by: identity.actor)
+    }
+
+    /// The roster upload's answer: how many rows were imported and rejected, and why, row by row.
+    struct ImportReport: ResponseEncodable, Sendable { var imported: Int; var rejected: Int; var rows: [RosterCSV.RowResult] }
+
+    /// Imports a roster CSV: the valid rows are stored and published, the others reported.
+    func importRoster(_ text: String) async throws -> ImportReport {
+        let parsed: RosterCSV.Parsed
+        do { parsed = try RosterCSV.parse(text) } catch { throw Self.refusal(error) }
+        try await CollegeStore.importRoster(parsed.students, runtime: runtime)
+        return ImportReport(imported: parsed.students.count, rejected: parsed.rows.count - parsed.students.count, rows: parsed.rows)
+    }
+
+    /// Imports the staff directory CSV the same way.
+    func importStaff(_ text: String) async throws -> ImportReport {
+        let parsed: StaffDirectory.Parsed
+        do { parsed = try StaffDirectory.parse(text) } catch { throw Self.refusal(error) }
+        try await StaffDirectory.store(parsed.members, pool: runtime.pool)
+        return ImportReport(imported: parsed.members.count, rejected: parsed.rows.count - parsed.members.count, rows: parsed.rows)
+    }
+
+    static func refusal(_ failure: RosterCSV.Failure) -> APIError {
+        switch failure {
+        case .missingColumns(let columns): APIError.validation("名单缺少列：\(columns.joined(separator: ", "))", field: "header")
+        case .empty: APIError.validation("名单文件为空", field: "body")
+        }
+    }
+
+    /// An uploaded CSV as text: UTF-8 only.
+    static func csvText<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(APIError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw APIError.badRequest("malformed_body", "名单文件必须是 UTF-8 编码的 CSV")
+        }
+        return text
     }
 
     /// Agreement numbers use the year in China's time zone.

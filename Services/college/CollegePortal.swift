@@ -10,24 +10,61 @@ struct CollegePortal: Sendable {
     let runtime: ServiceRuntime
     let portal: Portal
     var actions: CollegeActions { CollegeActions(runtime: runtime) }
+    let verification: PrintVerification
     static let staff: Set<Role> = [.counselor, .employmentOffice]
 
     init(runtime: ServiceRuntime) throws {
         self.runtime = runtime
+        verification = PrintVerification(secret: runtime.config.verifySecret)
         portal = Portal(
             name: "college", title: "学院与就业指导中心", runtime: runtime, views: try PortalViews(Self.templates),
-            messages: ["approved": "已审核通过，可以打印协议书。", "returned": "已退回学生。", "filed": "已备案。"],
-            navigation: { _ in [NavItem(label: "网上签约审核", path: "/reviews"), NavItem(label: "网上签约备案", path: "/filing")] })
+            messages: ["approved": "已审核通过，可以打印协议书。", "returned": "已退回学生。", "filed": "已备案。",
+                       "staff": "教职工名单已导入。",
+                       "reprint": "已重新授权打印。"],
+            navigation: { identity in
+                var items = [NavItem(label: "网上签约审核", path: "/reviews"), NavItem(label: "网上签约备案", path: "/filing")]
+                if identity.role == .employmentOffice {
+                    items += [NavItem(label: "全部协议", path: "/all"), NavItem(label: "学生名单导入", path: "/office/roster"),
+                              NavItem(label: "教职工名单", path: "/office/staff")]
+                }
+                return items
+            })
     }
 
     func add(to router: Router<AppRequestContext>) {
         portal.addCommonRoutes(to: router, home: "/reviews")
-        // Development: one counselor per college on the roster (staff ID `T<college>01`), and the office.
-        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [runtime] _ in
-            try await CollegeStore.colleges(pool: runtime.pool).map { code, name in
-                DevelopmentSignOn.Choice(identity: Identity(role: .counselor, subject: "T\(code)01", collegeCode: code), label: "\(name) 辅导员")
-            } + [DevelopmentSignOn.Choice(identity: Identity(role: .employmentOffice, subject: "OFFICE01"), label: "就业指导中心 演示账号")]
+        // Development: everyone in the staff directory, plus one office account to upload the first directory with.
+        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [runtime] search in
+            let members = try await StaffDirectory.members(pool: runtime.pool).filter { search == nil || $0.staffID == search }
+            return members.map { member in
+                DevelopmentSignOn.Choice(identity: StaffDirectory.identity(of: member),
+                                         label: "\(member.name) · \(member.role.rawValue)\(member.collegeCode.map { "（\($0)）" } ?? "")")
+            } + [DevelopmentSignOn.Choice(identity: Identity(role: .employmentOffice, subject: "OFFICE01"), label: "就业指导中心 初始账号")]
         }))
+        portal.get("/all", on: router, roles: [.employmentOffice]) { request in
+            let q = request.query("q").flatMap { $0.isEmpty ? nil : $0 }
+            let found = try await actions.reviews(.all, query: q, for: request.caller)
+            return .page(PortalPage(title: "全部协议", template: "college/reviews", model: ListModel(
+                base: portal.path(""), q: q ?? "", view: "all", pending: false, approved: false,
+                rows: found.map(Row.init), hasRows: !found.isEmpty, csrf: request.csrf, all: true)))
+        }
+        portal.get("/office/roster", on: router, roles: [.employmentOffice]) { request in
+            .page(PortalPage(title: "学生名单导入", template: "college/upload", model: UploadModel(
+                base: portal.path(""), csrf: request.csrf, action: portal.path("/office/roster"), roster: true, report: nil)))
+        }
+        portal.post("/office/roster", on: router, roles: [.employmentOffice]) { request in
+            try await self.upload(request, roster: true) { try await actions.importRoster($0) }
+        }
+        portal.get("/office/staff", on: router, roles: [.employmentOffice]) { request in
+            let members = try await StaffDirectory.members(pool: runtime.pool)
+            return .page(PortalPage(title: "教职工名单", template: "college/upload", model: UploadModel(
+                base: portal.path(""), csrf: request.csrf, action: portal.path("/office/staff"), roster: false, report: nil,
+                staff: members.map { .init(staffID: $0.staffID, name: $0.name, role: $0.role.rawValue, collegeCode: $0.collegeCode ?? "") },
+                hasStaff: !members.isEmpty)))
+        }
+        portal.post("/office/staff", on: router, roles: [.employmentOffice]) { request in
+            try await self.upload(request, roster: false) { try await actions.importStaff($0) }
+        }
         portal.get("/", on: router, roles: Self.staff) { _ in .redirect("/reviews") }
         portal.get("/reviews", on: router, roles: Self.staff) { request in
             let view = CollegeActions.View(rawValue: request.query("view") ?? "pending") ?? .pending
@@ -53,6 +90,50 @@ struct CollegePortal: Sendable {
         portal.post("/agreements/:id/file", on: router, roles: Self.staff) { request in
             try await self.command(request, done: "filed") { agreement, _ in try await actions.file(agreement, by: request.caller) }
         }
+        // 打印预览 never records a copy; 打印 records the next one and opens it.
+        portal.get("/agreements/:id/print/preview", on: router, roles: Self.staff) { request in
+            let agreement = try await actions.visible(try request.context.parameters.identifier("id", label: "协议编号"), to: request.caller)
+            return try PrintedAgreement.page(agreement, copy: nil, verification: verification, verifyBase: PrintedAgreement.verifyBase(portal),
+                                             back: "/agreements/\(agreement.id.uuid.wire)", portal: portal)
+        }
+        portal.post("/agreements/:id/print", on: router, roles: Self.staff) { request in
+            let id = try request.context.parameters.identifier("id", label: "协议编号")
+            let agreement = try await actions.visible(id, to: request.caller)
+            do {
+                switch try await actions.printCopy(agreement, by: request.caller) {
+                case .applied(_, let printed): return .redirect("/agreements/\(id)/print/copy/\(printed.copiesPrinted)")
+                case .pending: return .redirect("/agreements/\(id)?done=pending")
+                case .unchanged(let same): return .redirect("/agreements/\(id)/print/copy/\(same?.copiesPrinted ?? 1)")
+                }
+            } catch let error where APIError(mapping: error) != nil {
+                return try await self.handle(request, error: APIError(mapping: error))
+            }
+        }
+        portal.get("/agreements/:id/print/copy/:copy", on: router, roles: Self.staff) { request in
+            let agreement = try await actions.visible(try request.context.parameters.identifier("id", label: "协议编号"), to: request.caller)
+            return try PrintedAgreement.page(agreement, copy: Int(request.context.parameters.get("copy") ?? "") ?? 0, verification: verification,
+                                             verifyBase: PrintedAgreement.verifyBase(portal), back: "/agreements/\(agreement.id.uuid.wire)", portal: portal)
+        }
+        portal.post("/agreements/:id/reprint", on: router, roles: [.employmentOffice]) { request in
+            try await self.command(request, done: "reprint") { agreement, form in
+                guard let extra = Int(form.text("extraCopies")) else { throw APIError.validation("请填写补打份数", field: "extraCopies") }
+                return try await actions.authoriseReprint(agreement.id, extraCopies: extra, reason: form.text("reason"), by: request.caller)
+            }
+        }
+        // The public verification page: what a copy's code says, for anyone holding the paper.
+        portal.publicGet("/verify/:code", on: router) { request in
+            let code = request.context.parameters.get("code") ?? ""
+            guard let (number, copy) = verification.check(code),
+                  let agreement = try await actions.byNumber(number) else {
+                return .page(PortalPage(title: "协议书核验", template: "college/verify", model: VerifyModel(found: false, code: code),
+                                        status: .notFound, showNavigation: false))
+            }
+            return .page(PortalPage(title: "协议书核验", template: "college/verify", model: VerifyModel(
+                found: true, code: code, number: number.formatted,
+                student: PrintedAgreement.masked(agreement.student.name), employer: agreement.employerOnAgreement?.name ?? "",
+                status: agreement.status == .filed ? "已备案" : (agreement.status.isApproved ? "有效（学院审核通过）" : agreement.status.displayName),
+                copy: copy, total: agreement.copiesAllowed, recorded: copy <= agreement.copiesPrinted), showNavigation: false))
+        }
         portal.get("/filing", on: router, roles: Self.staff) { request in
             let studentID = request.query("studentID").flatMap { $0.isEmpty ? nil : $0 }
             let number = request.query("agreementNumber").flatMap { $0.isEmpty ? nil : $0 }
@@ -61,6 +142,30 @@ struct CollegePortal: Sendable {
             return .page(PortalPage(title: "网上签约备案", template: "college/filing", model: FilingModel(
                 base: portal.path(""), csrf: request.csrf, studentID: studentID ?? "", agreementNumber: number ?? "", searched: searched,
                 rows: found.map(Row.init), hasRows: !found.isEmpty)))
+        }
+    }
+
+    /// A CSV upload (roster or staff directory): the report, row by row, or the refusal above the form.
+    private func upload(_ request: PortalRequest, roster: Bool,
+                        _ run: (String) async throws -> CollegeActions.ImportReport) async throws -> PortalReply {
+        let title = roster ? "学生名单导入" : "教职工名单"
+        let action = portal.path(roster ? "/office/roster" : "/office/staff")
+        do {
+            guard let file = request.form.file("file"), !file.bytes.isEmpty else {
+                throw APIError.validation("请选择要上传的 CSV 文件", field: "file")
+            }
+            let report = try await run(try CollegeActions.csvText(file.bytes))
+            let rejected = report.rows.filter { $0.outcome != "imported" }
+            let model = UploadModel(base: portal.path(""), csrf: request.csrf, action: action, roster: roster, report: .init(
+                imported: report.imported, rejected: report.rejected, filename: file.filename,
+                rows: rejected.map { .init(row: $0.row, id: $0.studentID ?? "", error: $0.error ?? "") },
+                hasRejected: !rejected.isEmpty))
+            return .page(PortalPage(title: title, template: "college/upload", model: model))
+        } catch let error where APIError(mapping: error) != nil {
+            let mapped = APIError(mapping: error)!
+            return .page(PortalPage(title: title, template: "college/upload",
+                                    model: UploadModel(base: portal.path(""), csrf: request.csrf, action: action, roster: roster, report: nil),
+                                    status: mapped.status, error: mapped.message))
         }
     }
 
@@ -76,7 +181,8 @@ struct CollegePortal: Sendable {
         if error != nil { for (k, v) in request.form.fields where review[k] != nil { review[k] = v } }
         let model = HandleModel(base: portal.path(""), csrf: request.csrf, id: id, agreement: AgreementDisplay(agreement, timeline: timeline),
                                 canReview: agreement.status.awaitingReview, approved: agreement.status.isApproved,
-                                canFile: agreement.status == .printed, review: review)
+                                canFile: agreement.status == .printed, review: review,
+                                office: request.caller.role == .employmentOffice)
         return .page(PortalPage(title: "查看/处理：\(agreement.student.name)", template: "college/handle", model: model,
                                 status: error?.status ?? .ok, error: error?.message))
     }
@@ -114,6 +220,22 @@ struct CollegePortal: Sendable {
         var rows: [Row]
         var hasRows: Bool
         var csrf: String
+        var all = false
+    }
+    struct UploadModel: Sendable {
+        struct Report: Sendable {
+            struct Rejected: Sendable { var row: Int; var id: String; var error: String }
+            var imported, rejected: Int
+            var filename: String
+            var rows: [Rejected]
+            var hasRejected: Bool
+        }
+        struct Member: Sendable { var staffID, name, role, collegeCode: String }
+        var base, csrf, action: String
+        var roster: Bool
+        var report: Report?
+        var staff: [Member] = []
+        var hasStaff = false
     }
     struct FilingModel: Sendable {
         var base, csrf, studentID, agreementNumber: String
@@ -126,15 +248,46 @@ struct CollegePortal: Sendable {
         var agreement: AgreementDisplay
         var canReview, approved, canFile: Bool
         var review: [String: String]
+        var office: Bool
+    }
+    struct VerifyModel: Sendable {
+        var found: Bool
+        var code: String
+        var number = "", student = "", employer = "", status = ""
+        var copy = 0, total = 0
+        var recorded = false
     }
 
     static let templates: [String: String] = [
+        "college/upload": """
+        <form method="post" action="{{action}}" enctype="multipart/form-data" class="stack card">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#roster}}<p>CSV 文件（UTF-8），首行为列名：studentID, name, gender, collegeCode, collegeName, major, degree, graduationYear, reviewStatus。已有学号的记录会被更新。</p>{{/roster}}
+        {{^roster}}<p>CSV 文件（UTF-8），首行为列名：staffID, name, role（辅导员 或 就业指导中心）, collegeCode（辅导员必填）。登录时的身份和学院以此名单为准。</p>{{/roster}}
+        <div><label for="file">选择文件</label><input type="file" id="file" name="file" accept=".csv,text/csv" required></div>
+        <div class="actions"><button type="submit">上传并导入</button></div>
+        </form>
+        {{#report}}
+        <section class="card" aria-labelledby="sec-report"><h2 id="sec-report">导入结果：{{filename}}</h2>
+        <p role="status">导入 {{imported}} 行，拒绝 {{rejected}} 行。</p>
+        {{#hasRejected}}<div class="table-wrap"><table><thead><tr><th scope="col">行号</th><th scope="col">{{#roster}}学号{{/roster}}{{^roster}}工号{{/roster}}</th><th scope="col">原因</th></tr></thead><tbody>
+        {{#rows}}<tr><td>{{row}}</td><td>{{id}}</td><td>{{error}}</td></tr>{{/rows}}
+        </tbody></table></div>{{/hasRejected}}
+        </section>
+        {{/report}}
+        {{#hasStaff}}
+        <section class="card" aria-labelledby="sec-staff"><h2 id="sec-staff">当前名单</h2>
+        <div class="table-wrap"><table><thead><tr><th scope="col">工号</th><th scope="col">姓名</th><th scope="col">角色</th><th scope="col">学院代码</th></tr></thead><tbody>
+        {{#staff}}<tr><td>{{staffID}}</td><td>{{name}}</td><td>{{role}}</td><td>{{collegeCode}}</td></tr>{{/staff}}
+        </tbody></table></div></section>
+        {{/hasStaff}}
+        """,
         "college/reviews": """
-        <nav aria-label="审核状态" class="actions">
+        {{^all}}<nav aria-label="审核状态" class="actions">
         <a href="{{base}}/reviews?view=pending" class="button {{^pending}}secondary{{/pending}}"{{#pending}} aria-current="page"{{/pending}}>待审核</a>
         <a href="{{base}}/reviews?view=approved" class="button {{^approved}}secondary{{/approved}}"{{#approved}} aria-current="page"{{/approved}}>已通过</a>
-        </nav>
-        <form method="get" action="{{base}}/reviews" class="card" role="search">
+        </nav>{{/all}}
+        <form method="get" action="{{base}}/{{#all}}all{{/all}}{{^all}}reviews{{/all}}" class="card" role="search">
         <input type="hidden" name="view" value="{{view}}">
         <label for="q">按学生姓名或学号查询</label>
         <div class="actions"><input type="search" id="q" name="q" value="{{q}}" maxlength="50"><button type="submit" class="secondary">查询</button></div>
@@ -163,11 +316,43 @@ struct CollegePortal: Sendable {
         <div class="actions"><button type="submit" class="danger">退回</button></div>
         </form>
         {{/canReview}}
+        <section class="card" aria-labelledby="sec-print"><h2 id="sec-print">打印</h2>
+        <div class="actions">
+        {{#approved}}<a class="button secondary" href="{{base}}/agreements/{{id}}/print/preview">打印预览</a>{{/approved}}
+        {{^approved}}<button type="button" class="secondary" disabled aria-describedby="print-why">打印预览</button>{{/approved}}
+        <form method="post" action="{{base}}/agreements/{{id}}/print" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}">
+        <button type="submit" {{^approved}}disabled aria-describedby="print-why"{{/approved}}>打印</button></form>
+        </div>
+        {{^approved}}<p id="print-why" class="disabled-why">“打印预览”“打印”暂不可用：审核通过后才能打印。</p>{{/approved}}
+        {{#approved}}{{#agreement}}<p class="muted">一式三份，每份正反面打印。已打印 {{copiesPrinted}} 份 / 可打印 {{copiesAllowed}} 份。</p>{{/agreement}}{{/approved}}
+        </section>
+        {{#office}}{{#approved}}
+        <form method="post" action="{{base}}/agreements/{{id}}/reprint" class="stack card">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <fieldset class="stack"><legend>重新授权打印</legend>
+        <div><label for="extraCopies">增加份数</label><input type="text" inputmode="numeric" id="extraCopies" name="extraCopies" value="1" required maxlength="1"></div>
+        <div><label for="reprintReason">原因 <span class="hint">（必填）</span></label><textarea id="reprintReason" name="reason" required maxlength="500"></textarea></div>
+        </fieldset>
+        <div class="actions"><button type="submit" class="secondary">重新授权打印</button></div>
+        </form>
+        {{/approved}}{{/office}}
         {{#canFile}}
         <form method="post" action="{{base}}/agreements/{{id}}/file" class="card"><input type="hidden" name="_csrf" value="{{csrf}}">
         <p>学生已交回盖章的协议书后，点击备案。</p><button type="submit">备案</button></form>
         {{/canFile}}
         {{#agreement}}{{> portal/agreement}}{{> portal/timeline}}{{/agreement}}
+        """,
+        "college/verify": """
+        {{#found}}
+        <section class="card" aria-labelledby="sec-verify"><h2 id="sec-verify">核验结果</h2>
+        <dl class="grid">
+        <dt>协议书号</dt><dd>{{number}}</dd><dt>份数</dt><dd>第 {{copy}} 份 / 共 {{total}} 份</dd>
+        <dt>毕业生</dt><dd>{{student}}</dd><dt>用人单位</dt><dd>{{employer}}</dd>
+        <dt>协议状态</dt><dd>{{status}}</dd>
+        <dt>该份是否已登记打印</dt><dd>{{#recorded}}是：该份已在系统中登记打印{{/recorded}}{{^recorded}}否：系统中没有该份的打印记录，请与学校核实{{/recorded}}</dd>
+        </dl></section>
+        {{/found}}
+        {{^found}}<div class="problem" role="alert"><p>未找到该核验码对应的协议书（核验码：{{code}}）。请核对核验码，或与学校就业指导中心联系。</p></div>{{/found}}
         """,
         "college/filing": """
         <form method="get" action="{{base}}/filing" class="card stack" role="search">

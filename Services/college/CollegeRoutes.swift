@@ -10,7 +10,6 @@ struct CollegeRoutes: Sendable {
     var actions: CollegeActions { CollegeActions(runtime: runtime) }
     static let staff: Set<Role> = [.counselor, .employmentOffice]
 
-    struct ImportReport: ResponseEncodable { var imported: Int; var rejected: Int; var rows: [RosterCSV.RowResult] }
     struct ReviewRequest: Decodable { var contactPerson: String; var contactPhone: String; var postalCode: String; var mailingAddress: String }
     struct ReasonRequest: Decodable { var reason: String }
     struct ReprintRequest: Decodable { var extraCopies: Int; var reason: String }
@@ -19,23 +18,11 @@ struct CollegeRoutes: Sendable {
     struct RosterRecord: ResponseEncodable { var student: StudentSnapshot }
 
     func add(to router: Router<AppRequestContext>) {
-        router.post("/v1/roster/import") { request, context -> ImportReport in
+        router.post("/v1/roster/import") { request, context -> CollegeActions.ImportReport in
             _ = try await runtime.tokens.authenticate(request, allowing: [.employmentOffice])
             try request.requireContentType(["text/csv", "text/plain"])
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
-                throw APIError.badRequest("malformed_body", "名单文件必须是 UTF-8 编码的 CSV")
-            }
-            let parsed: RosterCSV.Parsed
-            do {
-                parsed = try RosterCSV.parse(text)
-            } catch RosterCSV.Failure.missingColumns(let columns) {
-                throw APIError.validation("名单缺少列：\(columns.joined(separator: ", "))", field: "header")
-            } catch {
-                throw APIError.validation("名单文件为空", field: "body")
-            }
-            try await CollegeStore.importRoster(parsed.students, runtime: runtime)
-            return ImportReport(imported: parsed.students.count, rejected: parsed.rows.count - parsed.students.count, rows: parsed.rows)
+            return try await actions.importRoster(try CollegeActions.csvText(body.readableBytesView))
         }
         router.get("/v1/roster/:studentID") { request, context -> RosterRecord in
             let identity = try await runtime.tokens.authenticate(request, allowing: Self.staff)

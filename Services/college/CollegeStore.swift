@@ -31,13 +31,6 @@ enum CollegeStore {
             """),
     ]
 
-    /// Every college on the roster, as (code, name), for the development login.
-    static func colleges(pool: PostgresPool) async throws -> [(String, String)] {
-        try await pool.query("""
-            select college_code, min(snapshot->>'collegeName') as name from roster group by college_code order by college_code
-            """).map { (try $0.decode("college_code"), try $0.decode("name")) }
-    }
-
     static func rosterRecord(_ studentID: String, pool: PostgresPool) async throws -> StudentSnapshot? {
         try await pool.query("select snapshot from roster where student_id = \(studentID)").first?
             .decode("snapshot", as: PostgresJSON<StudentSnapshot>.self).value

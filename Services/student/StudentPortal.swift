@@ -10,10 +10,12 @@ struct StudentPortal: Sendable {
     let runtime: ServiceRuntime
     let portal: Portal
     var actions: StudentActions { StudentActions(runtime: runtime) }
+    let verification: PrintVerification
     static let roles: Set<Role> = [.student]
 
     init(runtime: ServiceRuntime) throws {
         self.runtime = runtime
+        verification = PrintVerification(secret: runtime.config.verifySecret)
         portal = Portal(
             name: "student", title: "学生", runtime: runtime, views: try PortalViews(Self.templates),
             messages: ["saved": "已保存（草稿未发送给用人单位）。核对无误后请点击“正式提交”。",
@@ -69,6 +71,34 @@ struct StudentPortal: Sendable {
         portal.post("/confirm", on: router, roles: Self.roles) { request in
             try await self.command(request, "confirmed") { try await actions.confirm(by: $0) }
         }
+        // 打印预览 never records a copy; 打印 records the next one and opens it.
+        portal.get("/print/preview", on: router, roles: Self.roles) { request in
+            try PrintedAgreement.page(try await self.approvedAgreement(request), copy: nil, verification: verification,
+                                      verifyBase: PrintedAgreement.verifyBase(portal), back: "/", portal: portal)
+        }
+        portal.post("/print", on: router, roles: Self.roles) { request in
+            let student = try await actions.student(request.caller)
+            do {
+                switch try await actions.printCopy(by: student) {
+                case .applied(_, let agreement): return .redirect("/print/copy/\(agreement.copiesPrinted)")
+                case .pending: return .redirect("/?done=pending")
+                case .unchanged(let agreement): return .redirect("/print/copy/\(agreement?.copiesPrinted ?? 1)")
+                }
+            } catch let error where APIError(mapping: error) != nil {
+                return try await home(request, error: APIError(mapping: error)?.message, status: APIError(mapping: error)?.status)
+            }
+        }
+        portal.get("/print/copy/:copy", on: router, roles: Self.roles) { request in
+            try PrintedAgreement.page(try await self.approvedAgreement(request), copy: Int(request.context.parameters.get("copy") ?? "") ?? 0,
+                                      verification: verification, verifyBase: PrintedAgreement.verifyBase(portal), back: "/", portal: portal)
+        }
+    }
+
+    private func approvedAgreement(_ request: PortalRequest) async throws -> Agreement {
+        guard let agreement = try await actions.agreement(of: try await actions.student(request.caller)) else {
+            throw APIError.notFound("尚未填写签约信息")
+        }
+        return agreement
     }
 
     /// Runs a command from a button: back to 我的签约 with its outcome, or with the refusal shown there.
@@ -103,6 +133,7 @@ struct StudentPortal: Sendable {
         var canSubmit: Bool
         var submitWhy: String?
         var canConfirm: Bool
+        var canPrint: Bool
     }
 
     func home(_ request: PortalRequest, error: String? = nil, status: HTTPResponse.Status? = nil) async throws -> PortalReply {
@@ -124,7 +155,7 @@ struct StudentPortal: Sendable {
             noticesNeeded: !notices.both, signingNotice: NoticeTexts.signingNotice, breachExplanation: NoticeTexts.breachExplanation,
             agreement: agreement.map { AgreementDisplay($0, timeline: timeline) },
             canEdit: editable && student.reviewStatus.permitsSigning, canSubmit: submitWhy == nil, submitWhy: submitWhy,
-            canConfirm: state == .employerSigned)
+            canConfirm: state == .employerSigned, canPrint: state?.isApproved ?? false)
         return .page(PortalPage(title: "我的签约", template: "student/home", model: model, status: status ?? (error == nil ? .ok : .unprocessableContent), error: error))
     }
 
@@ -213,6 +244,16 @@ struct StudentPortal: Sendable {
         </div>
         {{#submitWhy}}<p id="submit-why" class="disabled-why">“正式提交”暂不可用：{{submitWhy}}</p>{{/submitWhy}}
         {{#canConfirm}}<p class="muted">请核对用人单位填写的信息。如有错误，请联系用人单位“拿回重签”。</p>{{/canConfirm}}
+        {{#agreement}}
+        <div class="actions">
+        {{#canPrint}}<a class="button secondary" href="{{base}}/print/preview">打印预览</a>{{/canPrint}}
+        {{^canPrint}}<button type="button" class="secondary" disabled aria-describedby="print-why">打印预览</button>{{/canPrint}}
+        <form method="post" action="{{base}}/print" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}">
+        <button type="submit" {{^canPrint}}disabled aria-describedby="print-why"{{/canPrint}}>打印</button></form>
+        </div>
+        {{^canPrint}}<p id="print-why" class="disabled-why">“打印预览”“打印”暂不可用：学院审核通过后才能打印。</p>{{/canPrint}}
+        {{#canPrint}}<p class="muted">一式三份，每份正反面打印，不可多打。已打印 {{copiesPrinted}} 份 / 可打印 {{copiesAllowed}} 份。</p>{{/canPrint}}
+        {{/agreement}}
         </section>
         {{#agreement}}{{> portal/agreement}}{{> portal/timeline}}{{/agreement}}
         {{^agreement}}<p class="muted">尚未填写就业协议书。</p>{{/agreement}}

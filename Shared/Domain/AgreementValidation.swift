@@ -6,7 +6,9 @@ public enum AgreementValidation {
     /// Limits in characters (what a user counts), not bytes.
     public static let maxNameLength = 100
     public static let maxOpinionLength = 500
-    public static let maxRemarksLength = 2000
+    /// 备注: at most this many characters, so that every copy still prints on its two pages (measured in the browser
+    /// suite with every field at its maximum length).
+    public static let maxRemarksLength = 1000
     public static let maxAddressLength = 200
     public static let maxStudentIDLength = 20
     public static let maxPersonNameLength = 50
@@ -224,6 +226,18 @@ public enum AgreementValidation {
         c.required(student.degree.trimmed, "degree", "学历层次", max: maxCodeLength)
         if !(2000...2100).contains(student.graduationYear) {
             c.problems.append(invalid(fieldPrefix + "graduationYear", "毕业年份不正确"))
+        }
+        return c.problems
+    }
+
+    /// A staff directory row: a staff ID, a name, and a college for counselors.
+    public static func problems(in member: StaffMember) -> [AgreementRefusal] {
+        var c = Checker()
+        c.required(member.staffID, "staffID", "工号", max: maxStudentIDLength)
+        c.required(member.name, "name", "姓名", max: maxPersonNameLength)
+        switch member.role {
+        case .counselor: c.required(member.collegeCode ?? "", "collegeCode", "学院代码", max: maxCodeLength)
+        case .office: c.optional(member.collegeCode, "collegeCode", "学院代码", max: maxCodeLength)
         }
         return c.problems
     }

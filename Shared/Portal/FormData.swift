@@ -4,9 +4,21 @@ import Foundation
 /// group of checkboxes sends one field per ticked box).
 public struct FormData: Sendable, Equatable {
     public private(set) var fields: [(name: String, value: String)]
+    /// The files of a `multipart/form-data` form.
+    public internal(set) var files: [File] = []
+
+    public struct File: Sendable {
+        public var field: String
+        public var filename: String
+        public var bytes: [UInt8]
+    }
+
+    /// The first file sent as `field`.
+    public func file(_ field: String) -> File? { files.first { $0.field == field } }
 
     public static func == (a: FormData, b: FormData) -> Bool {
         a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
+            && a.files.map(\.bytes) == b.files.map(\.bytes)
     }
 
     public init(fields: [(name: String, value: String)] = []) { self.fields = fields }

@@ -143,12 +143,19 @@ public struct Portal: Sendable {
         var reply: PortalReply
         do {
             if request.method == .post {
-                let body = try await request.body.collect(upTo: 1024 * 1024)
-                let type = request.headers[.contentType]?.lowercased() ?? ""
-                guard type.hasPrefix("application/x-www-form-urlencoded") else {
+                let type = request.headers[.contentType] ?? ""
+                if type.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+                    let body = try await request.body.collect(upTo: 1024 * 1024)
+                    portalRequest.form = FormData(urlEncoded: String(decoding: body.readableBytesView, as: UTF8.self))
+                } else if type.lowercased().hasPrefix("multipart/form-data"), let boundary = MultipartForm.boundary(of: type) {
+                    // A file upload (the roster, the staff directory): up to the service's upload size.
+                    let body = try await request.body.collect(upTo: context.maxUploadSize)
+                    do { portalRequest.form = try MultipartForm.parse(body, boundary: boundary) } catch {
+                        throw APIError.badRequest("malformed_body", "上传的表单格式不正确")
+                    }
+                } else {
                     throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "表单提交格式不正确")
                 }
-                portalRequest.form = FormData(urlEncoded: String(decoding: body.readableBytesView, as: UTF8.self))
                 guard let sent = portalRequest.form["_csrf"], let existingCSRF,
                       Self.constantTimeEqual(sent, existingCSRF) else {
                     throw APIError(.forbidden, code: "csrf_failed", message: "页面已过期或来源不明，请刷新页面后重试")
@@ -166,7 +173,11 @@ public struct Portal: Sendable {
             }
             reply = try await handler(portalRequest)
         } catch {
-            guard let mapped = APIError(mapping: error) else {
+            var mapped = APIError(mapping: error)
+            if mapped == nil, let http = error as? any HTTPResponseError, http.status == .contentTooLarge {
+                mapped = APIError(.contentTooLarge, code: "body_too_large", message: "上传的内容过大")
+            }
+            guard let mapped else {
                 if error is CancellationError { throw error }
                 logger.error("page failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
                 reply = errorPage(APIError(.internalServerError, code: "internal", message: "系统繁忙，请稍后重试"))

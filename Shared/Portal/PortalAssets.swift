@@ -102,6 +102,37 @@ public enum PortalAssets {
     .foot a { margin-right: 1rem; }
     .identities { list-style: none; padding: 0; display: grid; gap: .5rem; }
     @media print { .top, .tabs, .foot, .skip { display: none; } }
+    /* The printed agreement: A4 sheets, each copy one front and one back, nothing flowing from one to the next. */
+    @page { size: A4; margin: 0; }
+    .print-body { background: #e8eaed; }
+    .print-toolbar { max-width: 210mm; margin: 1rem auto; background: #fff; padding: 1rem; border: 1px solid var(--line); border-radius: 6px; }
+    .print-toolbar h1 { margin-top: 0; }
+    .sheet { width: 210mm; height: 296mm; margin: 1rem auto; padding: 12mm 14mm 8mm; background: #fff; color: #000;
+             box-shadow: 0 1px 4px rgba(0,0,0,.3); overflow: hidden; display: flex; flex-direction: column; font-size: 10pt; line-height: 1.45; }
+    .sheet > * { flex-shrink: 0; }  /* never squeeze a part: what does not fit must show as overflow */
+    .sheet h3 { font-size: 10.5pt; margin: 2.5mm 0 1.2mm; }
+    .form-head { text-align: center; border-bottom: 2px solid #000; padding-bottom: 2mm; }
+    .form-title { font-size: 17pt; margin: 1mm 0; letter-spacing: .1em; }
+    .copy-mark { text-align: right; margin: 0; font-weight: bold; }
+    .form-no { margin: 0; }
+    table.form { width: 100%; border-collapse: collapse; table-layout: fixed; background: #fff; }
+    table.form th, table.form td { border: 1px solid #000; padding: .8mm 1.5mm; font-size: 9pt; line-height: 1.35; overflow-wrap: anywhere; }
+    table.form th { width: 28mm; font-size: 8.5pt; font-weight: normal; background: #f2f2f2; white-space: nowrap; }
+    .long { font-size: 8pt; line-height: 1.3; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .box { border: 1px solid #000; padding: 1.5mm; min-height: 10mm; }
+    .stamp { text-align: right; margin: 1mm 0 1.5mm; font-size: 9pt; }
+    .verify { display: flex; gap: 4mm; align-items: center; border-top: 1px dashed #000; padding-top: 2mm; margin-top: auto; font-size: 9pt; }
+    .verify p { margin: .5mm 0; overflow-wrap: anywhere; }
+    .qr { width: 30mm; height: 30mm; flex: none; }
+    .qr svg { width: 100%; height: 100%; display: block; }
+    .sheet-foot { text-align: center; font-size: 8pt; margin: 1mm 0 0; }
+    .front .sheet-foot { margin-top: auto; }
+    @media print {
+      body.print-body { background: #fff; }
+      .no-print { display: none !important; }
+      .sheet { margin: 0; box-shadow: none; break-after: page; }
+      .copy:last-child .sheet.back { break-after: auto; }
+    }
     """
 
     static let js = """
@@ -144,6 +175,9 @@ public enum PortalAssets {
         box.addEventListener('change', function () {
           document.querySelectorAll('input[name="' + box.getAttribute('data-select-all') + '"]').forEach(function (b) { b.checked = box.checked; });
         });
+      });
+      document.querySelectorAll('[data-print]').forEach(function (b) {
+        b.addEventListener('click', function () { window.print(); });
       });
       document.querySelectorAll('[data-back]').forEach(function (a) {
         a.addEventListener('click', function (e) { e.preventDefault(); history.back(); });

@@ -73,6 +73,7 @@ public struct PortalViews: Sendable {
         <div class="problem" role="alert"><p>{{message}}</p><p class="muted">错误代码：{{code}}</p></div>
         <p><a href="{{home}}" data-back>返回上一页</a> · <a href="{{home}}">返回首页</a></p>
         """,
+        "portal/print": PrintedAgreement.template,
         "portal/login-unconfigured": """
         <div class="card"><p>请通过学校统一身份认证登录。本系统尚未接入统一身份认证，请联系学校就业指导中心或信息化部门。</p></div>
         """,

@@ -151,11 +151,32 @@ class Portals:
         assert "我的签约" in self.b.text, self.b.text[:500]
 
     def sign_in_counselor(self, college_code: str) -> None:
-        self.b.open(f"{self.college}/login")
-        buttons = [e for e in self.b.all("button[name=identity]") if e.get_attribute("value") == f"counselor:T{college_code}01:{college_code}"]
-        assert buttons, f"no counselor of {college_code} on the development login"
-        self.b.press(buttons[0])
+        """Signs in as the counselor `T<college>01` of the staff directory (see `upload_staff_directory`)."""
+        self.sign_in_staff(f"counselor:T{college_code}01:{college_code}")
         assert "网上签约审核" in self.b.text
+
+    def sign_in_staff(self, key: str) -> None:
+        self.b.open(f"{self.college}/login")
+        buttons = [e for e in self.b.all("button[name=identity]") if e.get_attribute("value") == key]
+        assert buttons, f"{key} is not on the development login (is the staff directory uploaded?): {self.b.text[:400]}"
+        self.b.press(buttons[0])
+
+    def upload(self, path: str, csv_text: str, name: str) -> str:
+        """Uploads a CSV through an office upload page (a real file input) and returns the report's text."""
+        file = self.b.shots.parent / name
+        file.write_text(csv_text, encoding="utf-8")
+        self.b.open(f"{self.college}{path}")
+        self.b.css("#file").send_keys(str(file))
+        self.b.click("上传并导入")
+        return self.b.text
+
+    def upload_staff_directory(self, colleges) -> str:
+        """As the initial office account: one counselor `T<code>01` per college, and an office member."""
+        self.sign_in_staff("office:OFFICE01:")
+        lines = ["staffID,name,role,collegeCode"] + [f"T{code}01,{name}辅导员,辅导员,{code}" for code, name, _ in colleges]
+        lines.append("JYC900,就业指导中心老师,就业指导中心,")
+        lines.append("BAD01,没有学院的辅导员,辅导员,")
+        return self.upload("/office/staff", "\n".join(lines) + "\n", "staff.csv")
 
     def sign_in_office_for_registrations(self) -> None:
         self.b.open(f"{self.employer}/office/login")
@@ -180,3 +201,58 @@ class Portals:
         self.b.fill({"login": login, "password": password})
         self.b.click("登录")
         assert "签约须知" in self.b.text, self.b.text[:500]
+
+
+# ---- printed pages: PDF from the logged-in browser, then poppler and zbar read it
+
+def print_to_pdf(browser: Browser, path: Path) -> Path:
+    """The current page as the browser prints it (DevTools printToPDF through Selenium), A4, no margins, backgrounds on."""
+    from selenium.webdriver.common.print_page_options import PrintOptions
+    import base64
+    options = PrintOptions()
+    options.page_width = 21.0
+    options.page_height = 29.7
+    options.margin_top = options.margin_bottom = options.margin_left = options.margin_right = 0
+    options.background = True
+    path.write_bytes(base64.b64decode(browser.driver.print_page(options)))
+    return path
+
+
+def pdf_pages(path: Path) -> int:
+    import subprocess
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def pdf_text(path: Path) -> str:
+    import subprocess
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_to_pngs(path: Path, resolution: int = 150) -> list[Path]:
+    """One PNG per page beside the PDF (pdftoppm), for people to look at and for zbarimg."""
+    import subprocess
+    prefix = path.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", str(resolution), "-png", str(path), str(prefix)], check=True)
+    return sorted(path.parent.glob(prefix.name + "-*.png"))
+
+
+def qr_codes(png: Path) -> list[str]:
+    """What zbarimg (zbar-tools) decodes from an image: one text per QR code found."""
+    import subprocess
+    done = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+                          capture_output=True, text=True)
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+def sheets_overflow(browser: Browser) -> list[int]:
+    """Indexes of printed sheets whose content runs past their page (it would be cut off)."""
+    return browser.driver.execute_script(
+        "return Array.from(document.querySelectorAll('.sheet')).map(function (s, i) {"
+        " return s.scrollHeight > s.clientHeight + 1 ? i : -1; }).filter(function (i) { return i >= 0; });")
+
+
+def sheet_heights(browser: Browser) -> list[tuple[int, int]]:
+    """(content height, page height) in CSS pixels of every printed sheet."""
+    return browser.driver.execute_script(
+        "return Array.from(document.querySelectorAll('.sheet')).map(function (s) { return [s.scrollHeight, s.clientHeight]; });")

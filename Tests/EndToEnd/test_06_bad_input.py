@@ -68,7 +68,7 @@ def test_draft_input_is_validated(wq, world: World):
         # the decider validates the form, refusing in the draft's status
         ("bad mobile", draft_body(employer, mobile="12345"), 422, "validation_failed", "mobile", "draft"),
         ("bad e-mail", draft_body(employer, email="not-an-email"), 422, "validation_failed", "email", "draft"),
-        ("2001-char remarks", draft_body(employer, remarks="薪" * 2001), 422, "validation_failed", "remarks", "draft"),
+        ("1001-char remarks", draft_body(employer, remarks="薪" * 1001), 422, "validation_failed", "remarks", "draft"),
         # the student service finds no selectable employer by that ID (unapproved or unknown alike)
         ("unapproved employer", draft_body(unapproved), 422, "employer_not_available", "employerID", None),
         ("unknown employer", draft_body("E99999999"), 422, "employer_not_available", "employerID", None),
@@ -90,9 +90,9 @@ def test_draft_input_is_validated(wq, world: World):
     refused_and_unchanged(wq, agreement_id, lambda: put(draft_body(employer, remarks="x" * 20_000_000)),
                           413, "body_too_large")
 
-    # the limits are limits, not bans: 2000 characters of remarks are accepted
-    saved = expect_ok(wq.save_draft(student.id, employer, remarks="薪" * 2000), "2000-char remarks")
-    assert len((saved.agreement or wq.my_agreement(student.id).body)["form"]["remarks"]) == 2000
+    # the limits are limits, not bans: 1000 characters of remarks are accepted
+    saved = expect_ok(wq.save_draft(student.id, employer, remarks="薪" * 1000), "1000-char remarks")
+    assert len((saved.agreement or wq.my_agreement(student.id).body)["form"]["remarks"]) == 1000
 
 
 def test_submit_needs_review_status_and_notices(wq, world: World):

@@ -73,6 +73,7 @@ CASES = {
     "production, fault injection": ("production", SECRET, "both", {"WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION": "roster"},
                                     "WANGQIAN_FAULT_LOSE_FIRST_PUBLICATION"),
     "production, the portals' development login": ("production", SECRET, "both", {"WANGQIAN_DEV_LOGIN": "1"}, "WANGQIAN_DEV_LOGIN"),
+    "production, no verification secret": ("production", SECRET, "both", {"WANGQIAN_VERIFY_SECRET": ""}, "WANGQIAN_VERIFY_SECRET"),
     "production, a 31-byte secret": ("production", "s" * 31, "both", {}, "WANGQIAN_JWT_SECRET"),
     "development, a 31-byte secret": ("development", "s" * 31, "both", {}, "WANGQIAN_JWT_SECRET"),
     "an unknown profile": ("staging", SECRET, "both", {}, "WANGQIAN_PROFILE"),

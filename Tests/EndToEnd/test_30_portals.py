@@ -4,11 +4,12 @@ axe-core checks every page looked at; screenshots (desktop and phone) go to the 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 import requests
 
-from portal_browser import Browser, Portals
+from portal_browser import Browser, Portals, pdf_pages, pdf_text, pdf_to_pngs, print_to_pdf, qr_codes, sheet_heights, sheets_overflow
 from scenarios import measure
 
 RNG = random.Random(20271201)
@@ -24,7 +25,15 @@ def browser(system):
 
 @pytest.fixture(scope="module")
 def portals(browser, system):
-    return Portals(browser, system.urls())
+    p = Portals(browser, system.urls())
+    # The office uploads the staff directory in the browser: the counselors sign on from it.
+    from demo_data import COLLEGES
+    report = p.upload_staff_directory(COLLEGES)
+    assert f"导入 {len(COLLEGES) + 1} 行，拒绝 1 行" in report, report[:800]
+    assert "学院代码" in report and "BAD01" in report
+    browser.look("office-staff-directory")
+    p.logout_all()
+    return p
 
 
 def test_the_whole_workflow_by_clicking(browser, portals, world, wq):
@@ -100,11 +109,53 @@ def test_the_whole_workflow_by_clicking(browser, portals, world, wq):
     number = b.css(".status strong").text
     assert number, "the agreement number is shown after 通过"
     agreement_id = b.url.split("/agreements/")[1].split("?")[0]
-    # Printing three copies (the print pages are not built yet: through the API) …
-    counselor = (f"T{student.college_code}01", student.college_code)
-    for _ in range(3):
-        assert wq.college_print(counselor, agreement_id).ok
-    wq.wait_status("college", agreement_id, "printed")
+    # 打印预览: all three copies, six pages, marked as a preview, and no copy recorded.
+    b.press(b.button("打印预览"))
+    assert "预览（无效）" in b.text
+    assert sheets_overflow(b) == []
+    b.look("print-preview")
+    preview = print_to_pdf(b, b.shots / "print-preview.pdf")
+    assert pdf_pages(preview) == 6
+    text = pdf_text(preview)
+    assert number in text and all(re.search(fr"第\s*{n}\s*份", text) for n in (1, 2, 3))
+    for label in ("全国普通高等学校毕业生就业协议书", student.name, name, "用人单位意见", "学校联系人", "协议书邮寄地址"):
+        assert label in text, label
+    pdf_to_pngs(preview)
+    assert wq.projection("college", agreement_id).body["copiesPrinted"] == 0
+    # 打印 three times: each records a copy and opens its two pages with its own code and QR code.
+    codes = []
+    for n in (1, 2, 3):
+        b.open(f"{p.college}/agreements/{agreement_id}")
+        b.click("打印")
+        assert f"打印第 {n} 份" in b.text, b.text[:500]
+        assert sheets_overflow(b) == []
+        if n == 1:
+            b.look("print-copy")
+        copy = print_to_pdf(b, b.shots / f"print-copy-{n}.pdf")
+        assert pdf_pages(copy) == 2
+        text = pdf_text(copy)
+        assert number in text and re.search(fr"第\s*{n}\s*份", text)
+        pngs = pdf_to_pngs(copy, resolution=200)
+        decoded = [url for png in pngs for url in qr_codes(png)]
+        assert len(decoded) == 1 and "/college/verify/" in decoded[0], decoded
+        codes.append(decoded[0])
+    assert len(set(codes)) == 3
+    # A fourth copy is refused with the API's message.
+    b.open(f"{p.college}/agreements/{agreement_id}")
+    b.click("打印")
+    assert "3" in b.problem() and "打印" in b.problem(), b.text[:600]
+    # Each QR code opens the public verification page of that copy (no login); a made-up code is not found.
+    p.logout_all()
+    for n, url in enumerate(codes, start=1):
+        b.open(url)
+        assert number in b.text and f"第 {n} 份 / 共 3 份" in b.text and "已在系统中登记打印" in b.text, b.text[:600]
+        assert student.name not in b.text or len(student.name) == 1
+    b.look("verify-copy")
+    forged = codes[0].rsplit("-", 1)[0] + "-AAAAAAAAAAAAAAAA"
+    b.open(forged)
+    assert "未找到该核验码" in b.text
+    b.look("verify-not-found")
+    p.sign_in_counselor(student.college_code)
     # … then 网上签约备案 by student ID, and 备案.
     b.open(f"{p.college}/filing?studentID={student.id}")
     b.until_text("备案")
@@ -165,8 +216,24 @@ def test_return_take_back_and_batch_signing(browser, portals, world, wq):
 
 def test_csrf_xss_login_and_roles(browser, portals, world, wq, system):
     b, p = browser, portals
-    # XSS: a name with markup shows literally.
-    evil = world.enroll(1, names=["<script>alert(1)</script>"])[0]
+    # The office uploads a roster in the browser, with a row it must refuse; a name with markup is one of them.
+    from demo_data import REVIEW_COMPLETE, roster_csv, roster_row
+    from scenarios import CS
+    evil_id, bad_id = world.student_ids(2)
+    rows = [roster_row(evil_id, "<script>alert(1)</script>", CS, review_status=REVIEW_COMPLETE),
+            {**roster_row(bad_id, "王五", CS, review_status=REVIEW_COMPLETE), "reviewStatus": "不知道"}]
+    p.logout_all()
+    p.sign_in_staff("office:OFFICE01:")
+    report = p.upload("/office/roster", roster_csv(rows), "roster.csv")
+    assert "导入 1 行，拒绝 1 行" in report and bad_id in report and "生源信息审核状态不正确" in report, report[:800]
+    b.look("office-roster-report")
+    # The office searches every agreement.
+    b.open(f"{p.college}/all")
+    b.look("office-all-agreements")
+    wq.wait_student_known(evil_id, 30)
+    # XSS: the name with markup shows literally.
+    from scenarios import Student
+    evil = Student(evil_id, "<script>alert(1)</script>", CS)
     p.logout_all()
     p.sign_in_student(evil.id)
     assert "<script>alert(1)</script>" in b.text
@@ -199,3 +266,30 @@ def test_csrf_xss_login_and_roles(browser, portals, world, wq, system):
     b.click("登录")
     assert "登录名或密码不正确" in b.problem()
     assert not b.violations, f"axe found serious or critical violations: {b.violations}"
+
+
+def test_every_field_at_its_longest_still_prints_on_two_pages_per_copy(browser, portals, world, wq):
+    b, p = browser, portals
+    employer_id, body = world.employer("长" * 96 + "有限公司", wait=False)
+    student = world.enroll(1, names=["欧阳" + "长" * 48])[0]
+    wq.wait_employer_selectable(student.id, employer_id, "长" * 20, 30)
+    agreement_id = world.agreement(student, employer_id, until="submitted", personalOpinion="意" * 500,
+                                   jobTitle="岗" * 100, workLocation="地" * 100, remarks="备" * 1000)
+    wq.wait_status("employer", agreement_id, "submitted")
+    section = {**body, "employerID": employer_id, "address": "址" * 200, "archiveAddress": "档" * 200}
+    assert wq.sign(employer_id, agreement_id, "单" * 500, "主" * 500, employer_section=section).ok
+    wq.wait_status("student", agreement_id, "employerSigned")
+    assert wq.confirm(student.id).ok
+    wq.wait_status("college", agreement_id, "confirmed")
+    counselor = (f"T{student.college_code}01", student.college_code)
+    review = {"contactPerson": "联" * 50, "contactPhone": "010-62750000", "postalCode": "100871", "mailingAddress": "邮" * 200}
+    assert wq.approve(counselor, agreement_id, review).ok
+    p.logout_all()
+    p.sign_in_counselor(student.college_code)
+    b.open(f"{p.college}/agreements/{agreement_id}/print/preview")
+    b.until_text("预览（无效）")
+    assert sheets_overflow(b) == [], f"a sheet's content runs past its page: {sheet_heights(b)}"
+    preview = print_to_pdf(b, b.shots / "print-preview-longest-fields.pdf")
+    assert pdf_pages(preview) == 6
+    pdf_to_pngs(preview)
+    assert "备" * 40 in pdf_text(preview).replace("\n", "").replace(" ", "")

