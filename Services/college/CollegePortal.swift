@@ -181,7 +181,7 @@ struct CollegePortal: Sendable {
         if error != nil { for (k, v) in request.form.fields where review[k] != nil { review[k] = v } }
         let model = HandleModel(base: portal.path(""), csrf: request.csrf, id: id, agreement: AgreementDisplay(agreement, timeline: timeline),
                                 canReview: agreement.status.awaitingReview, approved: agreement.status.isApproved,
-                                canFile: agreement.status == .printed, review: review,
+                                canFile: agreement.status == .printed, reviewForm: review,
                                 office: request.caller.role == .employmentOffice)
         return .page(PortalPage(title: "查看/处理：\(agreement.student.name)", template: "college/handle", model: model,
                                 status: error?.status ?? .ok, error: error?.message))
@@ -247,7 +247,8 @@ struct CollegePortal: Sendable {
         var base, csrf, id: String
         var agreement: AgreementDisplay
         var canReview, approved, canFile: Bool
-        var review: [String: String]
+        /// (Not `review`: a template looks a missing value up in the enclosing model, and the agreement has one.)
+        var reviewForm: [String: String]
         var office: Bool
     }
     struct VerifyModel: Sendable {
@@ -303,10 +304,10 @@ struct CollegePortal: Sendable {
         <form method="post" action="{{base}}/agreements/{{id}}/approve" class="stack card">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <fieldset class="stack"><legend>学院审核（均为必填，默认填入你上次审核的内容）</legend>
-        <div><label for="contactPerson">学校联系人</label><input type="text" id="contactPerson" name="contactPerson" value="{{review.contactPerson}}" required maxlength="50"></div>
-        <div><label for="contactPhone">联系电话</label><input type="tel" id="contactPhone" name="contactPhone" value="{{review.contactPhone}}" required maxlength="20"></div>
-        <div><label for="postalCode">邮政编码</label><input type="text" id="postalCode" name="postalCode" value="{{review.postalCode}}" required maxlength="6" inputmode="numeric"></div>
-        <div><label for="mailingAddress">协议书邮寄地址</label><input type="text" id="mailingAddress" name="mailingAddress" value="{{review.mailingAddress}}" required maxlength="200"></div>
+        <div><label for="contactPerson">学校联系人</label><input type="text" id="contactPerson" name="contactPerson" value="{{reviewForm.contactPerson}}" required maxlength="50"></div>
+        <div><label for="contactPhone">联系电话</label><input type="tel" id="contactPhone" name="contactPhone" value="{{reviewForm.contactPhone}}" required maxlength="20"></div>
+        <div><label for="postalCode">邮政编码</label><input type="text" id="postalCode" name="postalCode" value="{{reviewForm.postalCode}}" required maxlength="6" inputmode="numeric"></div>
+        <div><label for="mailingAddress">协议书邮寄地址</label><input type="text" id="mailingAddress" name="mailingAddress" value="{{reviewForm.mailingAddress}}" required maxlength="200"></div>
         </fieldset>
         <div class="actions"><button type="submit">通过</button></div>
         </form>

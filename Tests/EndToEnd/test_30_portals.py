@@ -101,6 +101,8 @@ def test_the_whole_workflow_by_clicking(browser, portals, world, wq):
     b.until_text(student.name)
     b.look("counselor-reviews")
     b.press(b.driver.find_element("link text", "查看/处理"))
+    assert "学校意见" not in b.text, "no school section before 通过"
+    assert b.button("打印").get_attribute("disabled") is not None
     b.fill({"contactPerson": "李老师", "contactPhone": "010-62750000", "postalCode": "100871",
             "mailingAddress": "北京市海淀区颐和园路5号 计算机学院学生工作办公室"})
     b.look("counselor-handle")
