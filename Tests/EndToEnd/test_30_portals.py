@@ -145,12 +145,24 @@ def test_the_whole_workflow_by_clicking(browser, portals, world, wq):
     # A fourth copy is refused with the API's message.
     b.open(f"{p.college}/agreements/{agreement_id}")
     b.click("打印")
-    assert "3" in b.problem() and "打印" in b.problem(), b.text[:600]
+    assert "协议书已打印3份，不可多打" in b.problem(), b.text[:600]
+    # The office re-authorises one more copy with a reason; then a fourth copy prints.
+    p.logout_all()
+    p.sign_in_staff("office:JYC900:")
+    b.open(f"{p.college}/agreements/{agreement_id}")
+    b.fill({"extraCopies": "1", "reprintReason": "第三份盖章时损毁"})
+    b.click("重新授权打印")
+    assert "已重新授权打印" in b.flash(), b.text[:600]
+    assert "可打印 4 份" in b.text
+    b.click("打印")
+    assert "打印第 4 份" in b.text and "共 4 份" in b.text
+    p.logout_all()
+    p.sign_in_counselor(student.college_code)
     # Each QR code opens the public verification page of that copy (no login); a made-up code is not found.
     p.logout_all()
     for n, url in enumerate(codes, start=1):
         b.open(url)
-        assert number in b.text and f"第 {n} 份 / 共 3 份" in b.text and "已在系统中登记打印" in b.text, b.text[:600]
+        assert number in b.text and f"第 {n} 份 / 共 4 份" in b.text and "已在系统中登记打印" in b.text, b.text[:600]
         assert student.name not in b.text or len(student.name) == 1
     b.look("verify-copy")
     forged = codes[0].rsplit("-", 1)[0] + "-AAAAAAAAAAAAAAAA"
@@ -267,6 +279,31 @@ def test_csrf_xss_login_and_roles(browser, portals, world, wq, system):
     b.fill({"login": "nobody@example.cn", "password": "wrong-password"})
     b.click("登录")
     assert "登录名或密码不正确" in b.problem()
+    # Five failures of one login name block it for a while, even with the right password then.
+    employer_id, login, password = p.register_employer(f"网签限流{RNG.randrange(10**6)}有限公司", RNG)
+    p.logout_all()
+    for _ in range(5):
+        b.open(f"{p.employer}/login")
+        b.fill({"login": login, "password": "not-the-password"})
+        b.click("登录")
+        assert "登录名或密码不正确" in b.problem()
+    b.open(f"{p.employer}/login")
+    b.fill({"login": login, "password": password})
+    b.click("登录")
+    assert "登录失败次数过多" in b.problem(), b.text[:400]
+    # Two portals in one browser keep both sessions (each portal has its own cookie).
+    p.sign_in_student(evil.id)
+    p.sign_in_office_for_registrations()
+    b.open(f"{p.student}/")
+    assert "我的签约" in b.text and "/student/login" not in b.url
+    b.open(f"{p.employer}/office")
+    assert "用人单位注册审核" in b.text
+    # Logging out of one portal leaves the other.
+    b.open(f"{p.student}/")
+    b.click("退出登录")
+    assert "已安全退出" in b.flash()
+    b.open(f"{p.employer}/office")
+    assert "用人单位注册审核" in b.text
     assert not b.violations, f"axe found serious or critical violations: {b.violations}"
 
 
