@@ -72,6 +72,11 @@ struct StudentPortal: Sendable {
             try await self.command(request, "confirmed") { try await actions.confirm(by: $0) }
         }
         // 打印预览 never records a copy; 打印 records the next one and opens it.
+        // 协议书样本: the form as it will print, with what the student has filled in so far.
+        portal.get("/template", on: router, roles: Self.roles) { request in
+            let student = try await actions.student(request.caller)
+            return try PrintedAgreement.sample(try await actions.agreement(of: student) ?? Self.placeholder(student), back: "/", portal: portal)
+        }
         portal.get("/print/preview", on: router, roles: Self.roles) { request in
             try PrintedAgreement.page(try await self.approvedAgreement(request), copy: nil, verification: verification,
                                       verifyBase: PrintedAgreement.verifyBase(portal), back: "/", portal: portal)
@@ -217,7 +222,7 @@ struct StudentPortal: Sendable {
         "student/home": """
         {{#noticesNeeded}}
         <section class="card notices" aria-labelledby="sec-notices"><h2 id="sec-notices">注意事项</h2>
-        <p>签约前请阅读签约须知和违约说明。签约流程：填写并保存（确定）→ 正式提交 → 用人单位签约 → 确定签约信息 → 学院审核通过 → 打印三份 → 备案。</p>
+        <p>签约前请阅读签约须知和违约说明。签约流程：填写并保存（确定）→ 正式提交 → 用人单位签约 → 确定签约信息 → 学院审核通过 → 打印三份 → 备案。<a href="{{base}}/template">查看协议书样本</a></p>
         <details open><summary>签约须知</summary><ol>{{#signingNotice}}<li>{{.}}</li>{{/signingNotice}}</ol></details>
         <details open><summary>违约说明</summary><ol>{{#breachExplanation}}<li>{{.}}</li>{{/breachExplanation}}</ol></details>
         <form method="post" action="{{base}}/notices" class="stack">
@@ -257,6 +262,7 @@ struct StudentPortal: Sendable {
         </section>
         {{#agreement}}{{> portal/agreement}}{{> portal/timeline}}{{/agreement}}
         {{^agreement}}<p class="muted">尚未填写就业协议书。</p>{{/agreement}}
+        <p><a href="{{base}}/template">协议书样本</a></p>
         """,
         "student/edit": """
         <form method="get" action="{{base}}/edit" class="card" role="search" aria-labelledby="sec-search">

@@ -95,6 +95,8 @@ public struct Portal: Sendable {
         if settings.basePath != "/" && !settings.basePath.isEmpty {
             router.get("/") { _, _ in Response.redirect(to: self.path(home), type: .normal) }
         }
+        // Any other page of this portal: a page saying so, not the API's JSON.
+        publicGet("/**", on: router) { _ in throw APIError.notFound("没有这个页面") }
         publicPost("/logout", on: router) { _ in
             var reply = PortalReply.redirect("/login?done=loggedOut")
             reply.clearSession = true

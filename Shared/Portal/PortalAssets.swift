@@ -127,6 +127,8 @@ public enum PortalAssets {
     .qr svg { width: 100%; height: 100%; display: block; }
     .sheet-foot { text-align: center; font-size: 8pt; margin: 1mm 0 0; }
     .front .sheet-foot { margin-top: auto; }
+    /* On a phone the A4 sheets are shown smaller (printing is unaffected). */
+    @media screen and (max-width: 820px) { .print-body main { zoom: 0.47; } .print-toolbar { margin: .5rem; } }
     @media print {
       body.print-body { background: #fff; }
       .no-print { display: none !important; }

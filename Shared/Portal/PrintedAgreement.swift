@@ -55,6 +55,8 @@ public struct PrintedAgreement: Sendable {
         var number: Int
         var total: Int
         var preview: Bool
+        /// Beside 第 n 份 on an invalid copy: 预览（无效） or 样本（无效）.
+        var mark: String?
         var code: String
         /// nil on the preview (templates treat an empty string as present).
         var url: String?
@@ -90,17 +92,28 @@ public struct PrintedAgreement: Sendable {
             }
             let code = verification.code(number: number, copy: copy)
             let url = "\(verifyBase)/verify/\(code)"
-            copies = [Copy(number: copy, total: total, preview: false, code: code, url: url,
+            copies = [Copy(number: copy, total: total, preview: false, mark: nil, code: code, url: url,
                            qr: try QRCode(encoding: url).svg(label: "核验二维码：\(url)"))]
         } else {
             copies = (1...max(total, 1)).map {
-                Copy(number: $0, total: total, preview: true, code: "预览（无效）", url: nil, qr: nil)
+                Copy(number: $0, total: total, preview: true, mark: "预览（无效）", code: "预览（无效）", url: nil, qr: nil)
             }
         }
         let model = Model(
             title: copy.map { "打印第 \($0) 份" } ?? "打印预览", base: portal.path(""), back: portal.path(back),
             agreement: AgreementDisplay(agreement, timeline: nil), agreementNumberText: number.formatted, copies: copies,
             preview: copy == nil, printable: copy != nil)
+        return .raw(PortalAssets.html(try portal.views.render(model, template: "portal/print")))
+    }
+
+    /// The agreement template (协议书样本) a student reads before signing: one copy laid out with what is known so far,
+    /// marked as a sample, without a number or a code.
+    public static func sample(_ agreement: Agreement, back: String, portal: Portal) throws -> PortalReply {
+        let model = Model(
+            title: "协议书样本", base: portal.path(""), back: portal.path(back), agreement: AgreementDisplay(agreement, timeline: nil),
+            agreementNumberText: "（学院审核通过后生成）",
+            copies: [Copy(number: 1, total: agreement.copiesAllowed, preview: true, mark: "样本（无效）", code: "样本（无效）", url: nil, qr: nil)],
+            preview: true, printable: false)
         return .raw(PortalAssets.html(try portal.views.render(model, template: "portal/print")))
     }
 
@@ -124,7 +137,7 @@ public struct PrintedAgreement: Sendable {
     <body class="print-body">
     <div class="print-toolbar no-print" role="region" aria-label="打印操作">
     <h1>{{title}}</h1>
-    {{#preview}}<p>预览不占用打印份数，预览页上的核验码无效。</p>{{/preview}}
+    {{#preview}}<p>预览和样本不占用打印份数，其上的核验码无效。</p>{{/preview}}
     {{#printable}}<p>已登记打印此份。请在打印设置中选择 A4 纸、双面打印、不缩放。</p><button type="button" data-print>打印</button>{{/printable}}
     <a href="{{back}}" class="button secondary">返回</a>
     </div>
@@ -133,7 +146,7 @@ public struct PrintedAgreement: Sendable {
     <section class="copy" aria-label="第 {{number}} 份">
     <div class="sheet front">
       <header class="form-head">
-        <p class="copy-mark">第 {{number}} 份 / 共 {{total}} 份{{#preview}} · 预览（无效）{{/preview}}</p>
+        <p class="copy-mark">第 {{number}} 份 / 共 {{total}} 份{{#mark}} · {{mark}}{{/mark}}</p>
         <h2 class="form-title">全国普通高等学校毕业生就业协议书</h2>
         <p class="form-no">协议书号：<strong>{{agreementNumberText}}</strong></p>
       </header>
@@ -189,7 +202,7 @@ public struct PrintedAgreement: Sendable {
         <div class="qr">{{{qr}}}</div>
         <div><p><strong>核验码：</strong>{{code}}</p>
         {{#url}}<p class="muted">扫描二维码或访问以下地址核验本协议书：<br>{{url}}</p>{{/url}}
-        {{#preview}}<p>预览页不能用于核验。</p>{{/preview}}</div>
+        {{#preview}}<p>预览页和样本不能用于核验。</p>{{/preview}}</div>
       </div>
       <p class="sheet-foot">协议书号 {{agreementNumberText}} · 第 {{number}} 份 · 反面</p>
     </div>

@@ -54,6 +54,13 @@ def test_the_whole_workflow_by_clicking(browser, portals, world, wq):
     p.logout_all()
     p.sign_in_student(student.id)
     b.look("student-home-first-visit")
+    b.open(f"{p.student}/template")
+    assert "样本（无效）" in b.text and "全国普通高等学校毕业生就业协议书" in b.text and student.name in b.text
+    assert sheets_overflow(b) == []
+    b.look("student-agreement-template")
+    b.open(f"{p.student}/no-such-page")
+    assert "没有这个页面" in b.text
+    b.open(f"{p.student}/")
     assert b.button("正式提交").get_attribute("disabled") is not None
     b.css("#n1").click()
     b.css("#n2").click()  # checkboxes: no page load
