@@ -122,7 +122,10 @@ let package = Package(
             name: "ServiceKitTests", dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres"],
             path: "Tests/ServiceKitTests"),
         .testTarget(name: "QRCodeTests", dependencies: ["WangqianQRCode"], path: "Tests/QRCodeTests"),
-        .testTarget(name: "PortalKitTests", dependencies: ["PortalKit", "ServiceKit"], path: "Tests/PortalKitTests"),
+        .testTarget(
+            name: "PortalKitTests",
+            dependencies: ["PortalKit", "ServiceKit", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/PortalKitTests"),
         .testTarget(name: "CollegeTests", dependencies: ["CollegeService"], path: "Tests/CollegeTests"),
     ]
 )

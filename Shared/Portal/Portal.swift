@@ -31,13 +31,22 @@ public struct Portal: Sendable {
     public init(name: String, title: String, runtime: ServiceRuntime, views: PortalViews,
                 messages: [String: String] = [:],
                 navigation: @escaping @Sendable (Identity) async throws -> [NavItem]) {
+        self.init(name: name, title: title, settings: runtime.config.portal, tokens: runtime.tokens, logger: runtime.logger,
+                  views: views, sessionLifetime: min(2 * 3600, runtime.config.tokenMaxLifetime), messages: messages,
+                  navigation: navigation)
+    }
+
+    /// A portal from its parts (tests build one without a database or broker).
+    init(name: String, title: String, settings: ServiceConfiguration.PortalSettings, tokens: TokenAuthority, logger: Logger,
+         views: PortalViews, sessionLifetime: TimeInterval, messages: [String: String] = [:],
+         navigation: @escaping @Sendable (Identity) async throws -> [NavItem]) {
         self.name = name
         self.title = title
-        self.settings = runtime.config.portal
-        self.tokens = runtime.tokens
-        self.logger = runtime.logger
+        self.settings = settings
+        self.tokens = tokens
+        self.logger = logger
         self.views = views
-        self.sessionLifetime = min(2 * 3600, runtime.config.tokenMaxLifetime)
+        self.sessionLifetime = sessionLifetime
         self.navigation = navigation
         self.messages = Portal.commonMessages.merging(messages) { _, new in new }
     }

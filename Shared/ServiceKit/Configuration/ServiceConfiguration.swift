@@ -92,6 +92,14 @@ public struct ServiceConfiguration: Sendable {
         public var secureCookies: Bool
         /// The development login, which lists demo identities: development profile only.
         public var developmentLogin: Bool
+
+        public init(basePath: String, portalURLs: [String: String], publicURL: String, secureCookies: Bool, developmentLogin: Bool) {
+            self.basePath = basePath
+            self.portalURLs = portalURLs
+            self.publicURL = publicURL
+            self.secureCookies = secureCookies
+            self.developmentLogin = developmentLogin
+        }
     }
 
     /// Used only in the development profile.
