@@ -182,7 +182,7 @@ struct CollegePortal: Sendable {
         let model = HandleModel(base: portal.path(""), csrf: request.csrf, id: id, agreement: AgreementDisplay(agreement, timeline: timeline),
                                 canReview: agreement.status.awaitingReview, approved: agreement.status.isApproved,
                                 canFile: agreement.status == .printed, reviewForm: review,
-                                office: request.caller.role == .employmentOffice)
+                                office: request.caller.role == .employmentOffice, printPath: portal.path("/agreements/\(id)"))
         return .page(PortalPage(title: "查看/处理：\(agreement.student.name)", template: "college/handle", model: model,
                                 status: error?.status ?? .ok, error: error?.message))
     }
@@ -250,6 +250,8 @@ struct CollegePortal: Sendable {
         /// (Not `review`: a template looks a missing value up in the enclosing model, and the agreement has one.)
         var reviewForm: [String: String]
         var office: Bool
+        /// Where 打印预览 and 打印 go.
+        var printPath: String
     }
     struct VerifyModel: Sendable {
         var found: Bool
@@ -318,14 +320,7 @@ struct CollegePortal: Sendable {
         </form>
         {{/canReview}}
         <section class="card" aria-labelledby="sec-print"><h2 id="sec-print">打印</h2>
-        <div class="actions">
-        {{#approved}}<a class="button secondary" href="{{base}}/agreements/{{id}}/print/preview">打印预览</a>{{/approved}}
-        {{^approved}}<button type="button" class="secondary" disabled aria-describedby="print-why">打印预览</button>{{/approved}}
-        <form method="post" action="{{base}}/agreements/{{id}}/print" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}">
-        <button type="submit" {{^approved}}disabled aria-describedby="print-why"{{/approved}}>打印</button></form>
-        </div>
-        {{^approved}}<p id="print-why" class="disabled-why">“打印预览”“打印”暂不可用：审核通过后才能打印。</p>{{/approved}}
-        {{#approved}}{{#agreement}}<p class="muted">一式三份，每份正反面打印。已打印 {{copiesPrinted}} 份 / 可打印 {{copiesAllowed}} 份。</p>{{/agreement}}{{/approved}}
+        {{#agreement}}{{> portal/print-actions}}{{/agreement}}
         </section>
         {{#office}}{{#approved}}
         <form method="post" action="{{base}}/agreements/{{id}}/reprint" class="stack card">

@@ -138,7 +138,8 @@ struct StudentPortal: Sendable {
         var canSubmit: Bool
         var submitWhy: String?
         var canConfirm: Bool
-        var canPrint: Bool
+        /// Where 打印预览 and 打印 go.
+        var printPath: String
     }
 
     func home(_ request: PortalRequest, error: String? = nil, status: HTTPResponse.Status? = nil) async throws -> PortalReply {
@@ -160,7 +161,7 @@ struct StudentPortal: Sendable {
             noticesNeeded: !notices.both, signingNotice: NoticeTexts.signingNotice, breachExplanation: NoticeTexts.breachExplanation,
             agreement: agreement.map { AgreementDisplay($0, timeline: timeline) },
             canEdit: editable && student.reviewStatus.permitsSigning, canSubmit: submitWhy == nil, submitWhy: submitWhy,
-            canConfirm: state == .employerSigned, canPrint: state?.isApproved ?? false)
+            canConfirm: state == .employerSigned, printPath: portal.path(""))
         return .page(PortalPage(title: "我的签约", template: "student/home", model: model, status: status ?? (error == nil ? .ok : .unprocessableContent), error: error))
     }
 
@@ -249,15 +250,7 @@ struct StudentPortal: Sendable {
         </div>
         {{#submitWhy}}<p id="submit-why" class="disabled-why">“正式提交”暂不可用：{{submitWhy}}</p>{{/submitWhy}}
         {{#canConfirm}}<p class="muted">请核对用人单位填写的信息。如有错误，请联系用人单位“拿回重签”。</p>{{/canConfirm}}
-        {{#agreement}}
-        <div class="actions">
-        {{#canPrint}}<a class="button secondary" href="{{base}}/print/preview">打印预览</a>{{/canPrint}}
-        {{^canPrint}}<button type="button" class="secondary" disabled aria-describedby="print-why">打印预览</button>{{/canPrint}}
-        <form method="post" action="{{base}}/print" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}">
-        <button type="submit" {{^canPrint}}disabled aria-describedby="print-why"{{/canPrint}}>打印</button></form>
-        </div>
-        {{^canPrint}}<p id="print-why" class="disabled-why">“打印预览”“打印”暂不可用：学院审核通过后才能打印。</p>{{/canPrint}}
-        {{#canPrint}}<p class="muted">一式三份，每份正反面打印，不可多打。已打印 {{copiesPrinted}} 份 / 可打印 {{copiesAllowed}} 份。</p>{{/canPrint}}
+        {{#agreement}}{{> portal/print-actions}}
         {{/agreement}}
         </section>
         {{#agreement}}{{> portal/agreement}}{{> portal/timeline}}{{/agreement}}

@@ -74,6 +74,17 @@ public struct PortalViews: Sendable {
         <p><a href="{{home}}" data-back>返回上一页</a> · <a href="{{home}}">返回首页</a></p>
         """,
         "portal/print": PrintedAgreement.template,
+        // 打印预览 / 打印 for an agreement (read inside it; the page gives `printPath` and `csrf`).
+        "portal/print-actions": """
+        <div class="actions">
+        {{#printing}}<a class="button secondary" href="{{printPath}}/print/preview">打印预览</a>{{/printing}}
+        {{^printing}}<button type="button" class="secondary" disabled aria-describedby="print-why">打印预览</button>{{/printing}}
+        <form method="post" action="{{printPath}}/print" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}">
+        <button type="submit" {{^printing}}disabled aria-describedby="print-why"{{/printing}}>打印</button></form>
+        </div>
+        {{^printing}}<p id="print-why" class="disabled-why">“打印预览”“打印”暂不可用：学院审核通过后才能打印。</p>{{/printing}}
+        {{#printing}}<p class="muted">一式三份，每份正反面打印，不可多打。已打印 {{copiesPrinted}} 份 / 可打印 {{copiesAllowed}} 份。</p>{{/printing}}
+        """,
         "portal/login-unconfigured": """
         <div class="card"><p>请通过学校统一身份认证登录。本系统尚未接入统一身份认证，请联系学校就业指导中心或信息化部门。</p></div>
         """,
