@@ -165,8 +165,17 @@ class Portals:
         """Uploads a CSV through an office upload page (a real file input) and returns the report's text."""
         file = self.b.shots.parent / name
         file.write_text(csv_text, encoding="utf-8")
-        self.b.open(f"{self.college}{path}")
-        self.b.css("#file").send_keys(str(file))
+        # Chromium now and then answers a file input's send_keys with "node does not belong to the document" right
+        # after a navigation: open the page again and retry (what is uploaded and asserted stays the same).
+        from selenium.common.exceptions import WebDriverException
+        for attempt in range(3):
+            try:
+                self.b.open(f"{self.college}{path}")
+                self.b.css("#file").send_keys(str(file))
+                break
+            except WebDriverException:
+                if attempt == 2:
+                    raise
         self.b.click("上传并导入")
         return self.b.text
 
