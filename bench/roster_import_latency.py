@@ -36,6 +36,37 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def cpu_seconds() -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by every process on the machine, by pid (with its command name), from /proc: to
+    see who takes the two cores in each phase."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")].split("/")[0]
+        fields = stat[stat.rindex(")") + 2:].split()
+        used[int(entry.name)] = (name, (int(fields[11]) + int(fields[12])) / tick)
+    return used
+
+
+def cpu_report(phase: str, before: dict, after: dict, seconds: float) -> str:
+    """The busiest commands of a phase (all PostgreSQL backends as one `postgres`), in cores (CPU s per s); a
+    process started within the phase counts whole."""
+    by_name: dict[str, float] = {}
+    for pid, (name, used) in after.items():
+        earlier = before.get(pid)
+        spent = used - (earlier[1] if earlier and earlier[0] == name else 0.0)
+        by_name[name] = by_name.get(name, 0.0) + spent
+    rates = sorted((spent / seconds, name) for name, spent in by_name.items())
+    top = ", ".join(f"{name} {rate:.2f}" for rate, name in reversed(rates[-6:]) if rate >= 0.01)
+    return f"[bench] cores used {phase} ({seconds:.0f} s): {top}"
+
+
 def summary(name: str, values: list[float]) -> str:
     return (f"{name}: n={len(values)} median {statistics.median(values) * 1000:.1f} ms, "
             f"p99 {percentile(values, 99) * 1000:.1f} ms, max {max(values) * 1000:.1f} ms")
@@ -103,8 +134,10 @@ def main() -> None:
                 i += 1
             return approvals, saves
 
+        cpu_idle, idle_began = cpu_seconds(), time.perf_counter()
         idle_approvals, idle_saves = run_phase(confirmed[:args.agreements], lambda n: n < args.idle_saves)
         print("[bench] idle: " + summary("approve", idle_approvals) + "; " + summary("draft save", idle_saves), flush=True)
+        print(cpu_report("while idle", cpu_idle, cpu_seconds(), time.perf_counter() - idle_began), flush=True)
 
         # The import: one upload of --rows rows (about 7.7 MB for 100,000), in another thread.
         ids = [f"9{n:09d}" for n in range(args.rows)]
@@ -122,6 +155,7 @@ def main() -> None:
             upload["reply"] = reply
 
         uploader = threading.Thread(target=do_upload)
+        cpu_import = cpu_seconds()
         import_started = time.perf_counter()
         uploader.start()
         time.sleep(0.5)
@@ -135,9 +169,20 @@ def main() -> None:
             me = wq.student.get("/v1/me", wq.student_token(last_id))
             return me.status != 200 and time.perf_counter() - import_started < 900
 
-        import_approvals, import_saves = run_phase(confirmed[args.agreements:], still_importing)
+        cpu_upload: dict = {}
+
+        def upload_watch(_saves: int) -> bool:
+            if not uploader.is_alive() and not cpu_upload:
+                cpu_upload.update(cpu_seconds())
+            return still_importing(_saves)
+
+        import_approvals, import_saves = run_phase(confirmed[args.agreements:], upload_watch)
         uploader.join()
         drained = time.perf_counter() - import_started
+        cpu_end = cpu_seconds()
+        if cpu_upload:
+            print(cpu_report("while the upload is processed", cpu_import, cpu_upload, upload["ended"] - import_started))
+            print(cpu_report("while its records are delivered", cpu_upload, cpu_end, drained - (upload["ended"] - import_started)))
         reply = upload["reply"]
         assert reply.status == 200 and reply.body["imported"] == args.rows, f"import: {reply.status} {str(reply.body)[:300]}"
         print(f"[bench] import answered 200 after {upload['seconds']:.1f} s; the last row reached the student service "

@@ -26,6 +26,10 @@ struct CollegePortal: Sendable {
                 if identity.role == .employmentOffice {
                     items += [NavItem(label: "全部协议", path: "/all"), NavItem(label: "学生名单导入", path: "/office/roster"),
                               NavItem(label: "教职工名单", path: "/office/staff")]
+                    // The registrations live with the registry, in the employer portal: the office is handed over.
+                    if let employer = runtime.config.portal.portalURLs["employer"] {
+                        items.append(NavItem(label: "用人单位注册审核", url: employer + "/office/login"))
+                    }
                 }
                 return items
             })
@@ -41,6 +45,7 @@ struct CollegePortal: Sendable {
                                          label: "\(member.name) · \(member.role.rawValue)\(member.collegeCode.map { "（\($0)）" } ?? "")")
             } + [DevelopmentSignOn.Choice(identity: Identity(role: .employmentOffice, subject: "OFFICE01"), label: "就业指导中心 初始账号")]
         }))
+        portal.addHandoffRoutes(to: router, targets: ["employer": "/office/login"], roles: [.employmentOffice])
         portal.get("/all", on: router, roles: [.employmentOffice]) { request in
             let q = request.query("q").flatMap { $0.isEmpty ? nil : $0 }
             let found = try await actions.reviews(.all, query: q, for: request.caller)

@@ -37,10 +37,9 @@ struct EmployerPortal: Sendable {
     func add(to router: Router<AppRequestContext>) {
         portal.addCommonRoutes(to: router)
         addLogin(to: router)
-        // The office signs on through the campus, like in the college portal.
-        portal.addSignOnRoutes(to: router, at: "/office/login", signOn: portal.signOn(development: { _ in
-            [DevelopmentSignOn.Choice(identity: Identity(role: .employmentOffice, subject: "OFFICE01"), label: "就业指导中心 演示账号")]
-        }))
+        // The office signs on at the college portal (the campus sign-on and the staff directory live there) and is
+        // handed over with a one-time ticket.
+        portal.addSignOnRoutes(to: router, at: "/office/login", signOn: portal.handoffSignOn(from: "college", roles: Self.office))
         portal.get("/", on: router, roles: Self.employer.union(Self.office)) { request in
             if request.caller.role == .employmentOffice { return .redirect("/office") }
             let account = try await EmployerAccounts.account(request.caller.subject, pool: runtime.pool)

@@ -79,15 +79,19 @@ public struct DevelopmentSignOn: CampusSignOn {
 }
 
 extension Portal {
-    /// `GET <at>` and `POST <at>/finish` (`/login` unless said otherwise) through `signOn`.
+    /// `GET <at>` and `<at>/finish` (`/login` unless said otherwise) through `signOn`. The finish route takes a POST
+    /// (a form of the sign-on's own page, with its CSRF token) or a GET (a campus or portal redirect carrying a
+    /// ticket, which the sign-on validates).
     public func addSignOnRoutes(to router: Router<AppRequestContext>, at login: String = "/login", signOn: any CampusSignOn) {
         publicGet(login, on: router) { request in try await signOn.start(request, portal: self, finish: login + "/finish") }
-        publicPost(login + "/finish", on: router) { request in
+        let finish: @Sendable (PortalRequest) async throws -> PortalReply = { request in
             guard let identity = try await signOn.finish(request) else {
-                throw APIError.unauthenticated("登录失败，请重新选择身份")
+                throw APIError.unauthenticated("登录失败，请重新登录")
             }
-            return try await self.signIn(identity, next: request.form["next"] ?? "/")
+            return try await self.signIn(identity, next: request.form["next"] ?? request.query("next") ?? "/")
         }
+        publicPost(login + "/finish", on: router, finish)
+        publicGet(login + "/finish", on: router, finish)
     }
 
     /// The sign-on this service's configuration asks for.

@@ -27,6 +27,9 @@ public struct Portal: Sendable {
     let navigation: @Sendable (Identity) async throws -> [NavItem]
     /// The short messages a redirect may show (`?done=key`).
     let messages: [String: String]
+    /// The Content-Security-Policy of this portal's pages: forms post to this origin, and a sign-on that began with
+    /// a form may be redirected on to the other portals (their origins differ when they run on their own ports).
+    let contentSecurityPolicy: String
 
     public init(name: String, title: String, runtime: ServiceRuntime, views: PortalViews,
                 messages: [String: String] = [:],
@@ -49,10 +52,19 @@ public struct Portal: Sendable {
         self.sessionLifetime = sessionLifetime
         self.navigation = navigation
         self.messages = Portal.commonMessages.merging(messages) { _, new in new }
+        contentSecurityPolicy = PortalAssets.contentSecurityPolicy(formTargets: Self.origins(of: settings.portalURLs.values))
+    }
+
+    /// `scheme://host[:port]` of each URL, once each, sorted.
+    static func origins(of urls: some Sequence<String>) -> [String] {
+        Set(urls.compactMap { url -> String? in
+            guard let parts = URLComponents(string: url), let scheme = parts.scheme, let host = parts.host else { return nil }
+            return "\(scheme)://\(host)" + (parts.port.map { ":\($0)" } ?? "")
+        }).sorted()
     }
 
     static let commonMessages = [
-        "pending": "操作已受理，正在处理中，请稍后刷新页面查看结果",
+        "pending": "操作已受理，正在处理中，页面将在几秒后自动刷新显示结果",
         "loggedOut": "已安全退出",
     ]
 
@@ -174,9 +186,11 @@ public struct Portal: Sendable {
             }
             if let roles {
                 guard let identity else {
-                    let next = request.method == .get ? String(request.uri.path.dropFirst(settings.basePath.count)) : "/"
-                    let query = next == "/" || next.isEmpty ? "" : "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
-                    return try await finish(.redirect("/login" + query), portalRequest, renewed: nil)
+                    // Back to the page asked for, query included (a sign-on hand-off carries its own `next`).
+                    let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+                    let next = request.method == .get ? String(request.uri.path.dropFirst(settings.basePath.count)) + query : "/"
+                    let login = next == "/" || next.isEmpty ? "" : "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+                    return try await finish(.redirect("/login" + login), portalRequest, renewed: nil)
                 }
                 guard roles.contains(identity.role) else {
                     throw APIError.forbidden("当前登录身份无权访问此页面")
@@ -212,16 +226,21 @@ public struct Portal: Sendable {
         switch reply.kind {
         case .redirect(let target):
             response = Response.redirect(to: path(target.hasPrefix("/") ? target : "/" + target), type: .found)
+        case .elsewhere(let url):
+            response = Response.redirect(to: url, type: .found)
         case .page(let page):
             if reply.clearSession { identity = nil }
             var layout = LayoutModel(
                 title: page.title, portalTitle: title, base: settings.basePath, csrf: request.csrf,
                 user: identity.map { Self.describe($0) }, nav: [], flash: request.query("done").flatMap { messages[$0] },
                 error: page.error, body: "", portals: Self.portalLinks(settings, except: name))
+            // A command still being applied: the page reloads itself once, without the notice, to show the outcome.
+            if request.query("done") == "pending" { layout.reloadTo = request.request.uri.path }
             if let identity, page.showNavigation {
                 let current = String(request.request.uri.path.dropFirst(settings.basePath.count))
                 layout.nav = try await navigation(identity).map { item in
                     var item = item
+                    guard !item.external else { return item }
                     item.current = item.path == current || (item.path != "/" && current.hasPrefix(item.path + "/"))
                     item.href = path(item.path)
                     return item
@@ -233,6 +252,7 @@ public struct Portal: Sendable {
             response = raw
         }
         response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
+        if response.headers[.contentSecurityPolicy] != nil { response.headers[.contentSecurityPolicy] = contentSecurityPolicy }
         if request.request.cookies[csrfCookie]?.value != request.csrf {
             response.setCookie(cookie(csrfCookie, request.csrf, maxAge: 12 * 3600, sameSite: .strict))
         }
@@ -292,6 +312,14 @@ public struct NavItem: Sendable {
         self.href = path
     }
 
+    /// A link to another portal's page, at a URL from the configuration.
+    public init(label: String, url: String) {
+        self.init(label: label, path: "")
+        href = url
+        external = true
+    }
+    var external = false
+
     init(label: String, path: String, href: String) {
         self.label = label
         self.path = path
@@ -312,6 +340,8 @@ struct LayoutModel: Sendable {
     var error: String?
     var body: String
     var portals: [NavItem]
+    /// Where the page reloads itself to after a few seconds (a pending command), nil for never.
+    var reloadTo: String?
 }
 
 /// What a page handler is given.
@@ -361,6 +391,7 @@ public struct PortalReply: Sendable {
     enum Kind: Sendable {
         case page(PortalPage)
         case redirect(String)
+        case elsewhere(String)
         case raw(Response)
     }
     var kind: Kind
@@ -371,6 +402,8 @@ public struct PortalReply: Sendable {
     public static func page(_ page: PortalPage) -> PortalReply { PortalReply(kind: .page(page)) }
     /// Sends the browser to a path of this portal (after a form: post/redirect/get).
     public static func redirect(_ path: String) -> PortalReply { PortalReply(kind: .redirect(path)) }
+    /// Sends the browser to another portal (a URL from the configuration, never one from the request).
+    static func elsewhere(_ url: String) -> PortalReply { PortalReply(kind: .elsewhere(url)) }
     /// A response built by the handler (a JSON search result for the page's script, a PDF…).
     public static func raw(_ response: Response) -> PortalReply { PortalReply(kind: .raw(response)) }
 }

@@ -7,8 +7,15 @@ import NIOCore
 /// and the headers every portal answer carries.
 public enum PortalAssets {
     /// Scripts and styles from this origin only, no inline code, no framing, forms posting to this origin only.
-    public static let contentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    public static let contentSecurityPolicy = contentSecurityPolicy(formTargets: [])
+
+    /// The same, letting a form's redirects go on to `formTargets` (origins): browsers apply `form-action` to
+    /// every redirect that follows a form's submission.
+    static func contentSecurityPolicy(formTargets: [String]) -> String {
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action "
+            + (["'self'"] + formTargets).joined(separator: " ")
+            + "; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    }
 
     /// An HTML page with the portal's security headers.
     public static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {

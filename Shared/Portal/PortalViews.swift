@@ -40,6 +40,7 @@ public struct PortalViews: Sendable {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} - 网签 · {{portalTitle}}</title>
+        {{#reloadTo}}<meta http-equiv="refresh" content="3;url={{reloadTo}}">{{/reloadTo}}
         <link rel="stylesheet" href="{{base}}/assets/portal.css">
         <script src="{{base}}/assets/portal.js" defer></script>
         </head>

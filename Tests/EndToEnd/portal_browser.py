@@ -13,7 +13,6 @@ from selenium.common.exceptions import NoSuchElementException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from demo_data import credit_code, eventually
@@ -80,8 +79,24 @@ class Browser:
         """Clicks `element`, which submits a form or follows a link, and waits until the next page has replaced this one."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 30).until(lambda _: self.replaced(page))
         WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    @staticmethod
+    def replaced(page) -> bool:
+        """True once `page`'s root element is no longer in the document. Chromium says so either as a stale
+        element or, while the next page is being attached, as "Node with given id does not belong to the
+        document" (which Selenium's own `staleness_of` lets escape)."""
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
 
     def fill(self, fields: dict[str, str]) -> None:
         for element_id, value in fields.items():
@@ -157,6 +172,10 @@ class Portals:
 
     def sign_in_staff(self, key: str) -> None:
         self.b.open(f"{self.college}/login")
+        self.choose_identity(key)
+
+    def choose_identity(self, key: str) -> None:
+        """On the college portal's development login page: the identity `role:staffID:college`."""
         buttons = [e for e in self.b.all("button[name=identity]") if e.get_attribute("value") == key]
         assert buttons, f"{key} is not on the development login (is the staff directory uploaded?): {self.b.text[:400]}"
         self.b.press(buttons[0])
@@ -187,10 +206,13 @@ class Portals:
         lines.append("BAD01,没有学院的辅导员,辅导员,")
         return self.upload("/office/staff", "\n".join(lines) + "\n", "staff.csv")
 
-    def sign_in_office_for_registrations(self) -> None:
+    def sign_in_office_for_registrations(self, key: str = "office:JYC900:") -> None:
+        """The employer portal's office login: handed over from the college portal, signing on there first when
+        this browser has no college session yet (as the directory's office member `key`)."""
         self.b.open(f"{self.employer}/office/login")
-        self.b.press(self.b.all("button[name=identity]")[0])
-        assert "用人单位注册审核" in self.b.text
+        if "/college/login" in self.b.url:
+            self.choose_identity(key)
+        assert "/employer/office" in self.b.url and "用人单位注册审核" in self.b.text, (self.b.url, self.b.text[:400])
 
     def register_employer(self, name: str, rng: random.Random, password: str = "hr-password-2027") -> tuple[str, str, str]:
         """Registers an employer through the registration page; returns (employer ID, login, password)."""

@@ -57,11 +57,27 @@ import Testing
             #expect(response.status == .ok)
             #expect(String(buffer: response.body).contains("<p>2023001|</p>"))
             #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            // A form's redirects may go on to the other portals (a sign-on hand-off), and nowhere else.
+            #expect(response.headers[.contentSecurityPolicy]?.contains("form-action 'self' http://127.0.0.1:8082;") == true)
             #expect(response.headers[.cacheControl] == "no-store")
             let csrf = try #require(Self.cookie("wq_student_csrf", in: response))
             #expect(csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict") && csrf.contains("Path=/student"))
             // A session with most of its time left is not renewed.
             #expect(Self.cookie("wq_student_session", in: response) == nil)
+        }
+    }
+
+    @Test func aPageAfterAPendingCommandReloadsItselfOnceWithoutTheNotice() async throws {
+        let (app, tokens) = try await app()
+        let token = try await tokens.sign(Identity(role: .student, subject: "2023001"), validFor: 7200)
+        try await app.test(.router) { client in
+            let pending = try await client.execute(uri: "/student/secret?done=pending", method: .get,
+                                                   headers: [.cookie: "wq_student_session=\(token)"])
+            let body = String(buffer: pending.body)
+            #expect(body.contains(#"<meta http-equiv="refresh" content="3;url=/student/secret">"#))
+            #expect(body.contains("正在处理中"))
+            let reloaded = try await client.execute(uri: "/student/secret", method: .get, headers: [.cookie: "wq_student_session=\(token)"])
+            #expect(!String(buffer: reloaded.body).contains("http-equiv=\"refresh\""))
         }
     }
 

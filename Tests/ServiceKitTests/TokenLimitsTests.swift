@@ -139,3 +139,28 @@ enum EventKeyRingPairs {
         return (student, publics.joined(separator: ","))
     }
 }
+
+/// Sign-on tickets and tokens are not interchangeable.
+@Suite struct SignOnTicketTests {
+    let authority: TokenAuthority
+    init() async throws { authority = try await TokenAuthority(secret: "test-secret-test-secret-test-secret", maxLifetime: 3600) }
+    let office = Identity(role: .employmentOffice, subject: "O1")
+
+    @Test func aTicketIsForItsAudienceOnlyAndNeverAToken() async throws {
+        let ticket = try await authority.signTicket(office, audience: "wangqian-portal:employer")
+        let verified = try await authority.verifyTicket(ticket, audience: "wangqian-portal:employer")
+        #expect(verified.identity == office)
+        #expect(!verified.id.isEmpty)
+        #expect(verified.expires.timeIntervalSinceNow <= 61)
+        await #expect(throws: APIError.self) { try await authority.verifyTicket(ticket, audience: "wangqian-portal:student") }
+        await #expect(throws: APIError.self) { try await authority.verify(ticket) }
+        let token = try await authority.sign(office)
+        await #expect(throws: APIError.self) { try await authority.verifyTicket(token, audience: "wangqian-portal:employer") }
+    }
+
+    @Test func aTicketLivesTwoMinutesAtMost() async throws {
+        let ticket = try await authority.signTicket(office, audience: "a", validFor: 3600)
+        #expect(try await authority.verifyTicket(ticket, audience: "a", now: Date().addingTimeInterval(100)).identity == office)
+        await #expect(throws: APIError.self) { try await authority.verifyTicket(ticket, audience: "a", now: Date().addingTimeInterval(200)) }
+    }
+}

@@ -919,7 +919,7 @@ class Demo:
             print(f"  用人单位 (employers)       {c.urls['employer']}/employer/  (register an account there)")
         cs = self.counselors["CS"][0]
         print(f"  学院 (counselors, office)  {c.urls['college']}/college/   e.g. {cs} 计算机学院辅导员, or {DEMO_OFFICE} 就业指导中心")
-        print(f"  就业指导中心: 用人单位注册审核 {c.urls['employer']}/employer/office/login")
+        print(f"  就业指导中心: 用人单位注册审核 {c.urls['employer']}/employer/office/login  (signs on at the college portal as {DEMO_OFFICE})")
         print()
 
     def print_tokens(self) -> None:

@@ -8,6 +8,10 @@ import JWTKit
 /// Claims: `sub` (the identity), `role`, `college` (counselors), `iat`, `nbf`, `exp`, `iss`. A token is refused
 /// unless its header names HS256, it is not before its `nbf` and not after its `exp`, and it is valid for no
 /// longer than the configured lifetime cap (from now, and from its `iat`).
+///
+/// A *sign-on ticket* (``signTicket(_:audience:validFor:now:)``) also has `aud` (the one portal it is for) and
+/// `jti`: it hands a signed-in person from one portal to another and is accepted only by
+/// ``verifyTicket(_:audience:now:)``, never as an API token or a session, and a token is never accepted as a ticket.
 public struct TokenAuthority: Sendable {
     private let keys: JWTKeyCollection
     public static let issuer = "wangqian"
@@ -25,6 +29,8 @@ public struct TokenAuthority: Sendable {
         var nbf: NotBeforeClaim?
         var iat: IssuedAtClaim?
         var iss: IssuerClaim
+        var aud: AudienceClaim?
+        var jti: IDClaim?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             guard iss.value == TokenAuthority.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer") }
@@ -53,6 +59,28 @@ public struct TokenAuthority: Sendable {
         return try await keys.sign(payload)
     }
 
+    /// The longest a sign-on ticket may be valid: it only has to survive two redirects.
+    public static let maxTicketLifetime: TimeInterval = 120
+
+    /// Mints a sign-on ticket for `identity`, for the portal named by `audience` only.
+    public func signTicket(_ identity: Identity, audience: String, validFor: TimeInterval = 60, now: Date = Date()) async throws -> String {
+        let payload = Payload(
+            sub: .init(value: identity.subject), role: identity.role.rawValue, college: identity.collegeCode,
+            exp: .init(value: now.addingTimeInterval(min(validFor, Self.maxTicketLifetime))), nbf: nil,
+            iat: .init(value: now), iss: .init(value: Self.issuer), aud: AudienceClaim(value: [audience]),
+            jti: IDClaim(value: UUID().uuidString))
+        return try await keys.sign(payload)
+    }
+
+    /// Verifies a sign-on ticket for `audience`: who it is for, its one-time ID and until when it is valid.
+    public func verifyTicket(_ ticket: String, audience: String, now: Date = Date()) async throws(APIError) -> (identity: Identity, id: String, expires: Date) {
+        let (identity, payload) = try await checked(ticket, now: now, maxLifetime: Self.maxTicketLifetime)
+        guard payload.aud?.value == [audience], let id = payload.jti?.value, !id.isEmpty else {
+            throw APIError.unauthenticated("登录凭证无效或已过期，请重新登录")
+        }
+        return (identity, id, payload.exp.value)
+    }
+
     /// Verifies a compact token; any failure is reported as one `unauthenticated` error, never the cause's details.
     public func verify(_ token: String, now: Date = Date()) async throws(APIError) -> Identity {
         try await verifyWithExpiry(token, now: now).identity
@@ -60,6 +88,14 @@ public struct TokenAuthority: Sendable {
 
     /// Verifies a compact token as ``verify(_:now:)`` does, and says until when it is valid (to renew a session).
     public func verifyWithExpiry(_ token: String, now: Date = Date()) async throws(APIError) -> (identity: Identity, expires: Date) {
+        let (identity, payload) = try await checked(token, now: now, maxLifetime: maxLifetime)
+        // A sign-on ticket is for one portal's sign-on route, not a token.
+        guard payload.aud == nil, payload.jti == nil else { throw APIError.unauthenticated("登录凭证无效或已过期，请重新登录") }
+        return (identity, payload.exp.value)
+    }
+
+    /// The checks tokens and tickets share: algorithm, signature, issuer, time window, lifetime cap and identity.
+    private func checked(_ token: String, now: Date, maxLifetime: TimeInterval) async throws(APIError) -> (Identity, Payload) {
         let invalid = APIError.unauthenticated("登录凭证无效或已过期，请重新登录")
         guard Self.headerAlgorithm(of: token) == Self.algorithm else { throw invalid }
         let payload: Payload
@@ -81,7 +117,7 @@ public struct TokenAuthority: Sendable {
         if role == .counselor, (payload.college ?? "").isEmpty {
             throw APIError.unauthenticated("辅导员凭证缺少学院信息")
         }
-        return (Identity(role: role, subject: payload.sub.value, collegeCode: payload.college), exp)
+        return (Identity(role: role, subject: payload.sub.value, collegeCode: payload.college), payload)
     }
 
     /// The `alg` of a compact token's header, or nil when the header is not readable.
