@@ -366,21 +366,18 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     private func applyInOneTransaction(_ run: [Received]) async throws {
         try await pool.withTransaction { connection in
             var next: [KafkaTopicPartition: Int64] = [:]
+            var fresh = try await Self.record(run.compactMap(\.event), on: connection)
             for (index, received) in run.enumerated() {
                 let message = received.message
                 next[message.topicPartition] = message.offset + 1
                 guard let consumed = received.event else { continue }  // ours, read back: only confirmed
+                // Handled once: a record the log holds twice (republished) may come twice in one run.
+                guard fresh.remove(consumed.id) != nil else {
+                    self.logger.debug("duplicate event skipped", metadata: ["event.id": "\(consumed.id)"])
+                    continue
+                }
                 do {
-                    let fresh = try await connection.execute("""
-                        insert into processed_events (event_id, topic, partition, "offset")
-                        values (\(consumed.id), \(consumed.topic), \(Int(consumed.partition)), \(consumed.offset))
-                        on conflict (event_id) do nothing
-                        """)
-                    if fresh == 1 {
-                        try await self.handle(consumed, connection)
-                    } else {
-                        self.logger.debug("duplicate event skipped", metadata: ["event.id": "\(consumed.id)"])
-                    }
+                    try await self.handle(consumed, connection)
                 } catch {
                     throw FailedInBatch(index: index, error: error)
                 }
@@ -392,6 +389,20 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
             await progress.applied(name, topic: received.message.topic, partition: received.message.partition, offset: received.message.offset)
             await afterCommit(received.id)
         }
+    }
+
+    /// Records the run's event ids as processed, in one statement; answers those not processed before.
+    private static func record(_ events: [ConsumedEvent<Event>], on connection: PostgresConnection) async throws -> Set<UUID> {
+        guard !events.isEmpty else { return [] }
+        let rows = try await connection.query("""
+            insert into processed_events (event_id, topic, partition, "offset")
+            select id, topic, partition::int, "offset"
+            from unnest(\(events.map(\.id))::uuid[], \(events.map(\.topic))::text[], \(events.map { Int($0.partition) })::int8[],
+                        \(events.map { Int($0.offset) })::int8[]) as run(id, topic, partition, "offset")
+            on conflict (event_id) do nothing
+            returning event_id
+            """)
+        return Set(try rows.map { try $0.decode("event_id", as: UUID.self) })
     }
 
     private static func eventID(of message: KafkaMessage) -> UUID? {
