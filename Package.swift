@@ -127,5 +127,9 @@ let package = Package(
             dependencies: ["PortalKit", "ServiceKit", .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/PortalKitTests"),
         .testTarget(name: "CollegeTests", dependencies: ["CollegeService"], path: "Tests/CollegeTests"),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["SchedulerService", "ServiceKit", "WangqianPostgres", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/SchedulerTests"),
     ]
 )

@@ -8,11 +8,7 @@ struct CollegeMain {
     static func main() async {
         await ServiceRuntime.main("college") {
             let config = ServiceConfiguration.load(service: "college", defaultPort: 8083)
-            let runtime = try await ServiceRuntime.bootstrap(config, migrations: CollegeStore.migrations + StaffDirectory.migrations)
-            let router = runtime.makeRouter()
-            CollegeRoutes(runtime: runtime).add(to: router)
-            try CollegePortal(runtime: runtime).add(to: router)
-            try await runtime.run(router: router, services: runtime.consumers(), openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.counselor, .employmentOffice])
+            try await CollegeApplication.build(config).runService()
         }
     }
 }

@@ -1,3 +1,4 @@
+import Hummingbird
 import ServiceKit
 
 /// The student service: 我的签约 — basic information, the employer search, the draft, submission and
@@ -7,7 +8,7 @@ struct StudentMain {
     static func main() async {
         await ServiceRuntime.main("student") {
             let config = ServiceConfiguration.load(service: "student", defaultPort: 8081)
-            try await StudentService.run(config)
+            try await StudentService.build(config).runService()
         }
     }
 }

@@ -6,7 +6,8 @@ import ServiceKit
 import WangqianPostgres
 
 enum StudentService {
-    static func run(_ config: ServiceConfiguration) async throws {
+    /// The student service as one application, built from its configuration alone (see `SchedulerApplication`).
+    static func build(_ config: ServiceConfiguration) async throws -> some ApplicationProtocol {
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: StudentStore.migrations)
         let consumers = runtime.consumers(
             otherTopics: [runtime.topics.studentRoster, runtime.topics.employerRegistry],
@@ -14,6 +15,8 @@ enum StudentService {
         let router = runtime.makeRouter()
         StudentRoutes(runtime: runtime).add(to: router)
         try StudentPortal(runtime: runtime).add(to: router)
-        try await runtime.run(router: router, services: consumers, openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self), commandRoles: [.student])
+        return runtime.application(router: router, services: consumers,
+                                   openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
+                                   commandRoles: [.student])
     }
 }

@@ -195,32 +195,36 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// Runs the HTTP API and the background services until SIGTERM/SIGINT, then closes the adapters.
+    /// The service as one application: its HTTP API (`router` plus the common routes) and its background
+    /// `services` (consumers, timers), with the outbox relay, in one service group. The group starts them in
+    /// order and, on SIGTERM/SIGINT, stops them in reverse: the HTTP server first, then the services, then the
+    /// relay, and last the adapters (producers, database pool), so nothing still running loses its connection.
+    /// Tests run the same application in their own process (HummingbirdTesting's `.live`).
     /// - Parameter commandRoles: the roles this service takes commands from (who may look up their outcomes).
-    public func run(router: Router<AppRequestContext>, services: [any Service], openAPI: String, commandRoles: Set<Role>) async throws {
+    public func application(router: Router<AppRequestContext>, services: [any Service], openAPI: String,
+                            commandRoles: Set<Role>) -> some ApplicationProtocol {
         addCommonRoutes(to: router, openAPI: openAPI, commandRoles: commandRoles)
         routeTable.load(from: router)
-        let app = Application(
+        return Application(
             responder: HeadAsGetResponder(router.buildResponder()),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout.components.seconds)))),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "wangqian-\(config.service)"),
-            services: [relay] + services,
+            services: [Adapters(runtime: self), relay] + services,
             logger: logger)
-        do {
-            try await app.runService()
-        } catch {
-            logger.error("service stopped with an error", metadata: ["error": "\(error)"])
-            await shutdown()
-            throw error
-        }
-        await shutdown()
     }
 
-    private func shutdown() async {
-        await producer.shutdown()
-        await bulkProducer.shutdown()
-        await pool.close()
-        logger.info("stopped")
+    /// The adapters as the first service of the group: it only waits, and when the group stops (after every
+    /// other service has) it shuts the producers down and closes the pool.
+    struct Adapters: Service {
+        let runtime: ServiceRuntime
+
+        func run() async throws {
+            try? await gracefulShutdown()
+            await runtime.producer.shutdown()
+            await runtime.bulkProducer.shutdown()
+            await runtime.pool.close()
+            runtime.logger.info("stopped")
+        }
     }
 }
 

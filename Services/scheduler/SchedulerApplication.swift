@@ -1,0 +1,20 @@
+import Hummingbird
+import ServiceKit
+
+/// The scheduler as one application, built from its configuration alone: what `main` runs, and what the
+/// in-process tests run against the real database and broker.
+enum SchedulerApplication {
+    static func build(_ config: ServiceConfiguration) async throws -> some ApplicationProtocol {
+        let runtime = try await ServiceRuntime.bootstrap(config, migrations: Timers.migrations)
+        try await Timers.restoreClock(runtime)
+        let consumers = runtime.consumers(onAgreement: { event, outcome, connection in
+            try await Timers.track(event, outcome, on: connection)
+        })
+        let firing = TimerFiring(runtime: runtime)
+        let router = runtime.makeRouter()
+        SchedulerRoutes(runtime: runtime, firing: firing).add(to: router)
+        return runtime.application(router: router, services: consumers + [firing],
+                                   openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
+                                   commandRoles: [.employmentOffice])
+    }
+}
