@@ -135,6 +135,11 @@ public struct Portal: Sendable {
         return reply
     }
 
+    /// `?next=<path>` (after `separator`) for a redirect that must come back to `next`; nothing for the home page.
+    static func nextParameter(_ next: String, after separator: String = "?") -> String {
+        next == "/" || next.isEmpty ? "" : separator + "next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+    }
+
     /// Only a path of this portal: never another site (an open redirect).
     static func safeNext(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
@@ -189,8 +194,7 @@ public struct Portal: Sendable {
                     // Back to the page asked for, query included (a sign-on hand-off carries its own `next`).
                     let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
                     let next = request.method == .get ? String(request.uri.path.dropFirst(settings.basePath.count)) + query : "/"
-                    let login = next == "/" || next.isEmpty ? "" : "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
-                    return try await finish(.redirect("/login" + login), portalRequest, renewed: nil)
+                    return try await finish(.redirect("/login" + Self.nextParameter(next)), portalRequest, renewed: nil)
                 }
                 guard roles.contains(identity.role) else {
                     throw APIError.forbidden("当前登录身份无权访问此页面")

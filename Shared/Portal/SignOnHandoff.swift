@@ -31,9 +31,7 @@ public struct HandoffSignOn: CampusSignOn {
             return .page(PortalPage(title: "登录", template: "portal/login-unconfigured", model: UnconfiguredSignOn.Empty(),
                                     showNavigation: false))
         }
-        let next = Portal.safeNext(request.query("next"))
-        let query = next == "/" ? "" : "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
-        return .elsewhere(homeURL + "/handoff/" + portal.name + query)
+        return .elsewhere(homeURL + "/handoff/" + portal.name + Portal.nextParameter(Portal.safeNext(request.query("next"))))
     }
 
     public func finish(_ request: PortalRequest) async throws -> Identity? {
@@ -81,10 +79,8 @@ extension Portal {
                     throw APIError.notFound("未配置该入口的地址")
                 }
                 let ticket = try await self.tokens.signTicket(request.caller, audience: HandoffSignOn.audience(of: target))
-                var query = "?ticket=" + ticket
-                let next = Portal.safeNext(request.query("next"))
-                if next != "/" { query += "&next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/") }
-                return .elsewhere(url + login + "/finish" + query)
+                let next = Portal.nextParameter(Portal.safeNext(request.query("next")), after: "&")
+                return .elsewhere(url + login + "/finish?ticket=" + ticket + next)
             }
         }
     }
