@@ -6,6 +6,7 @@ import Logging
 import ServiceKit
 import Synchronization
 import WangqianKafka
+import WangqianPostgres
 
 /// Development and operations tool.
 @main
@@ -35,13 +36,18 @@ struct Token: AsyncParsableCommand {
     }
 }
 
-/// Replays the agreement topic from the beginning with the domain's evolve function and prints the digest that
-/// every service serves at /v1/projection/digest, so projections can be checked against the log itself.
+/// Replays the agreement topic from the beginning with the domain's evolve function. With `--service`, rebuilds that
+/// service's projection from it (into a fresh schema, swapped in while the service runs; see `ProjectionRebuild`)
+/// and prints progress. Without, prints the digest every service serves at /v1/projection/digest, so projections
+/// can be checked against the log itself.
 struct Replay: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Replay the agreement topic and print the projection digest (JSON).")
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild a service's agreement projection from the log (--service), or print the digest the log gives (JSON).")
 
     @Option(help: "topic name prefix (WANGQIAN_TOPIC_PREFIX)") var topicPrefix: String?
     @Option(help: "seconds without a new record after which the log is taken as read") var idle: Double = 3
+    @Option(help: "rebuild this service's projection (student, employer, college or scheduler; its database from PGHOST…, <SERVICE>_PGDATABASE)")
+    var service: String?
 
     func run() async throws {
         var logger = Logger(label: "wangqianctl")
@@ -49,6 +55,18 @@ struct Replay: AsyncParsableCommand {
         let prefix = topicPrefix ?? ProcessInfo.processInfo.environment["WANGQIAN_TOPIC_PREFIX"] ?? ""
         let topic = Topics(prefix: prefix).agreementEvents
         let kafka = KafkaConfig.fromEnvironment(clientId: "wangqianctl-replay")
+        if let service {
+            guard EventKeyRing.emitters.contains(service) else { throw ValidationError("unknown service \(service)") }
+            let rebuild = ProjectionRebuild(
+                postgres: PostgresConfig.fromEnvironment(database: "wangqian_\(service)", prefix: "\(service.uppercased())_"),
+                kafka: kafka, topic: topic, keys: try ServiceConfiguration.eventVerifier(), logger: logger,
+                idle: .milliseconds(Int(max(idle, 1) * 1000)))
+            let done = try await rebuild.run { progress in
+                FileHandle.standardError.write(Data("[replay] \(service): \(progress)\n".utf8))
+            }
+            print("rebuilt the \(service) projection from \(topic): \(done.applied) events applied, \(done.refused) refused, \(done.skipped) skipped")
+            return
+        }
         let partitions = try await KafkaAdmin.partitionCount(topic: topic, config: kafka)
         let consumer = try KafkaConsumer.assign(
             (0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) },

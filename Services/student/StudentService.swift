@@ -11,7 +11,7 @@ enum StudentService {
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: StudentStore.migrations)
         let consumers = runtime.consumers(
             otherTopics: [runtime.topics.studentRoster, runtime.topics.employerRegistry],
-            onOther: { event, connection in try await StudentStore.apply(event, on: connection) })
+            onOther: { events, connection in try await StudentStore.apply(events, on: connection) })
         let router = runtime.makeRouter()
         StudentRoutes(runtime: runtime).add(to: router)
         try StudentPortal(runtime: runtime).add(to: router)

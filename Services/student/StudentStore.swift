@@ -39,14 +39,42 @@ enum StudentStore {
             """),
     ]
 
-    /// Applies roster and registry events (inside the consumer's transaction).
-    static func apply(_ event: ContractEvent, on connection: PostgresConnection) async throws {
+    /// Applies roster and registry events, in order (inside the consumer's transaction). Consecutive roster records
+    /// (an import) are stored in one statement.
+    static func apply(_ events: [ContractEvent], on connection: PostgresConnection) async throws {
+        var records: [StudentSnapshot] = []
+        for event in events {
+            if case .roster(.studentRecordPublished(let e)) = event {
+                records.append(e.student)
+            } else {
+                try await store(records, on: connection)
+                records = []
+                try await apply(event, on: connection)
+            }
+        }
+        try await store(records, on: connection)
+    }
+
+    /// Roster records in one upsert; of a student given twice, the later record wins.
+    private static func store(_ records: [StudentSnapshot], on connection: PostgresConnection) async throws {
+        guard !records.isEmpty else { return }
+        var latest: [String: Int] = [:]
+        for (index, record) in records.enumerated() { latest[record.studentID] = index }
+        let kept = records.indices.filter { latest[records[$0].studentID] == $0 }.map { records[$0] }
+        let encoder = JSONEncoder()
+        let snapshots = try kept.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try await connection.execute("""
+            insert into students (student_id, college_code, snapshot)
+            select id, college, snapshot::jsonb
+            from unnest(\(kept.map(\.studentID))::text[], \(kept.map(\.collegeCode))::text[], \(snapshots)::text[]) as r(id, college, snapshot)
+            on conflict (student_id) do update set college_code = excluded.college_code, snapshot = excluded.snapshot, updated_at = now()
+            """)
+    }
+
+    private static func apply(_ event: ContractEvent, on connection: PostgresConnection) async throws {
         switch event {
         case .roster(.studentRecordPublished(let e)):
-            try await connection.execute("""
-                insert into students (student_id, college_code, snapshot) values (\(e.student.studentID), \(e.student.collegeCode), \(PostgresJSON(e.student)))
-                on conflict (student_id) do update set college_code = excluded.college_code, snapshot = excluded.snapshot, updated_at = now()
-                """)
+            try await store([e.student], on: connection)
         case .roster(.studentRecordRemoved(let e)):
             try await connection.execute("delete from students where student_id = \(e.studentID)")
         case .registry(.employerRegistered(let e)):

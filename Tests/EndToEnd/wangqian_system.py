@@ -324,8 +324,8 @@ class System:
     def urls(self) -> dict[str, str]:
         return {name: proc.url for name, proc in self.processes.items()}
 
-    def ctl(self, *args: str, timeout: float = 120.0) -> subprocess.CompletedProcess:
-        env = self.base_env()
+    def ctl(self, *args: str, timeout: float = 120.0, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        env = {**self.base_env(), **(env or {})}
         return subprocess.run([str(self.binaries / CTL), *args], env=env, capture_output=True, text=True,
                               timeout=timeout, cwd=self.workdir)
 

@@ -90,8 +90,9 @@ import WangqianPostgres
     /// A burst of records already on the topic is applied in a few transactions, not one per record; a record the
     /// handler refuses in the middle of a burst is dead-lettered alone while the others of its transaction are
     /// applied; a record the log holds twice within one burst is applied once; and consuming the same records
-    /// again (stored offsets lost) applies none of them twice.
-    @Test func burstsShareTransactionsAndStayExactlyOnce() async throws {
+    /// again (stored offsets lost) applies none of them twice. The same with a run handler (one statement per run),
+    /// which the refused record makes fail: its run is then applied one event at a time.
+    @Test(arguments: [false, true]) func burstsShareTransactionsAndStayExactlyOnce(runHandler: Bool) async throws {
         try await BrokerAndDatabase.withFixture(logger: logger) { pool, producer, topic in
             let deadLetterTopic = topic + "-dlq"
             let kafka = KafkaConfig.fromEnvironment(clientId: "servicekit-tests")
@@ -108,6 +109,15 @@ import WangqianPostgres
             _ = try await producer.sendAll(messages)
             let records = order.count, failingOffset = Int64(order.firstIndex(of: failing)!)
 
+            let runsHandled = Mutex(0)
+            let handleRun: EventConsumer<Int>.HandleRun = { run, connection in
+                guard run.allSatisfy({ $0.event >= 0 }) else { throw Failure() }
+                try await connection.execute("""
+                    insert into applied (n, tx) select n, txid_current() from unnest(\(run.map(\.event))::int8[]) as n
+                    on conflict (n) do update set times = applied.times + 1
+                    """)
+                runsHandled.withLock { $0 += 1 }
+            }
             func consumeAll() async throws {
                 let consumer = EventConsumer<Int>(
                     name: "burst", topics: [topic], pool: pool, kafka: kafka,
@@ -124,7 +134,8 @@ import WangqianPostgres
                             insert into applied (n, tx) values (\(consumed.event), txid_current())
                             on conflict (n) do update set times = applied.times + 1
                             """)
-                    })
+                    },
+                    handleRun: runHandler ? handleRun : nil)
                 let running = Task { try await consumer.run() }
                 let deadline = ContinuousClock.now + .seconds(60)
                 var next: Int64 = 0
@@ -149,6 +160,7 @@ import WangqianPostgres
             // The second copies were skipped, not applied again.
             let twice = try await pool.query("select n from applied where times > 1 order by n").map { try $0.decode("n", as: Int.self) }
             #expect(twice == [])
+            if runHandler { #expect(runsHandled.withLock { $0 } > 0, "the run handler applied whole runs") }
 
             // The stored offsets are lost: every record comes again, and none is applied twice; the refused one is
             // refused again.

@@ -34,6 +34,9 @@ public struct ConsumedEvent<Event: Sendable>: Sendable {
 public final class EventConsumer<Event: Sendable>: Service, Sendable {
     public typealias Decode = @Sendable (KafkaMessage) throws(DeadLetterReason) -> (id: UUID, event: Event)
     public typealias Handle = @Sendable (ConsumedEvent<Event>, PostgresConnection) async throws -> Void
+    /// Optional, for speed: does what `handle` does, for several events at once and in order (one statement for
+    /// a burst such as a roster import). When it throws, the run is applied again with `handle`, event by event.
+    public typealias HandleRun = @Sendable ([ConsumedEvent<Event>], PostgresConnection) async throws -> Void
     /// Called after commit with the event id of each record applied (or, read back, confirmed).
     public typealias AfterCommit = @Sendable (UUID) async -> Void
     /// Called after a record with this event id was dead-lettered (in its transaction, then after commit).
@@ -49,6 +52,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     private let logger: Logger
     private let decode: Decode
     private let handle: Handle
+    private let handleRun: HandleRun?
     private let afterCommit: AfterCommit
     private let onDeadLetter: OnDeadLetter
     private let afterDeadLetter: AfterDeadLetter
@@ -99,7 +103,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
     public init(
         name: String, topics: [String], pool: PostgresPool, kafka: KafkaConfig, producer: KafkaProducer,
         deadLetterTopic: String, progress: ConsumerProgress, logger: Logger, readBackTopics: Set<String> = [],
-        decode: @escaping Decode, handle: @escaping Handle, afterCommit: @escaping AfterCommit = { _ in },
+        decode: @escaping Decode, handle: @escaping Handle, handleRun: HandleRun? = nil, afterCommit: @escaping AfterCommit = { _ in },
         onDeadLetter: @escaping OnDeadLetter = { _, _, _ in }, afterDeadLetter: @escaping AfterDeadLetter = { _ in }
     ) {
         self.name = name
@@ -113,6 +117,7 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
         self.logger = logger
         self.decode = decode
         self.handle = handle
+        self.handleRun = handleRun
         self.afterCommit = afterCommit
         self.onDeadLetter = onDeadLetter
         self.afterDeadLetter = afterDeadLetter
@@ -297,9 +302,10 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
             return
         }
         var backoff = Duration.milliseconds(50)
+        var whole = handleRun != nil
         while true {
             do {
-                try await applyInOneTransaction(run)
+                try await applyInOneTransaction(run, whole: whole)
                 return
             } catch let failed as FailedInBatch where !failed.databaseAway {
                 logger.info("an event failed in a batch; applying it on its own",
@@ -311,6 +317,12 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
             } catch let error where Self.databaseAway(error) {
                 await progress.set(name, .retrying(reason: "database unavailable: \(error)"))
                 logger.warning("database unavailable while applying events; retrying", metadata: ["error": "\(error)"])
+            } catch where whole {
+                // The run handler names no event: the same run again, event by event, finds the one that fails.
+                logger.info("a run of events failed; applying it event by event",
+                            metadata: ["consumer": "\(name)", "events": "\(run.count)", "error": "\(error)"])
+                whole = false
+                continue
             } catch {
                 logger.info("a batch of events failed; applying them one by one",
                             metadata: ["consumer": "\(name)", "events": "\(run.count)", "error": "\(error)"])
@@ -363,10 +375,11 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
 
     /// In ONE transaction: each event id recorded (a duplicate skipped), each event handled, its outbox row
     /// confirmed, and the next offset of every partition stored. Then the commit is reported.
-    private func applyInOneTransaction(_ run: [Received]) async throws {
+    private func applyInOneTransaction(_ run: [Received], whole: Bool = false) async throws {
         try await pool.withTransaction { connection in
             var next: [KafkaTopicPartition: Int64] = [:]
             var fresh = try await Self.record(run.compactMap(\.event), on: connection)
+            var toApply: [(index: Int, event: ConsumedEvent<Event>)] = []
             for (index, received) in run.enumerated() {
                 let message = received.message
                 next[message.topicPartition] = message.offset + 1
@@ -376,10 +389,17 @@ public final class EventConsumer<Event: Sendable>: Service, Sendable {
                     self.logger.debug("duplicate event skipped", metadata: ["event.id": "\(consumed.id)"])
                     continue
                 }
-                do {
-                    try await self.handle(consumed, connection)
-                } catch {
-                    throw FailedInBatch(index: index, error: error)
+                toApply.append((index, consumed))
+            }
+            if whole, let handleRun = self.handleRun, toApply.count > 1 {
+                try await handleRun(toApply.map(\.event), connection)
+            } else {
+                for (index, consumed) in toApply {
+                    do {
+                        try await self.handle(consumed, connection)
+                    } catch {
+                        throw FailedInBatch(index: index, error: error)
+                    }
                 }
             }
             try await Outbox.confirm(run.map(\.id), on: connection)

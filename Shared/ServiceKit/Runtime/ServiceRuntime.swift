@@ -141,7 +141,7 @@ public final class ServiceRuntime: Sendable {
     public func consumers(
         otherTopics: [String] = [],
         onAgreement: @escaping @Sendable (AgreementEvent, ProjectionOutcome, PostgresConnection) async throws -> Void = { _, _, _ in },
-        onOther: @escaping @Sendable (ContractEvent, PostgresConnection) async throws -> Void = { _, _ in }
+        onOther: @escaping @Sendable ([ContractEvent], PostgresConnection) async throws -> Void = { _, _ in }
     ) -> [any Service] {
         let keys = self.keys
         let decode: EventConsumer<ContractEvent>.Decode = { message throws(DeadLetterReason) in
@@ -179,7 +179,10 @@ public final class ServiceRuntime: Sendable {
             decode: decode,
             handle: { consumed, connection in
                 if case .agreement = consumed.event { return }
-                try await onOther(consumed.event, connection)
+                try await onOther([consumed.event], connection)
+            },
+            handleRun: { run, connection in
+                try await onOther(run.map(\.event).filter { if case .agreement = $0 { false } else { true } }, connection)
             },
             afterCommit: { [arrivals] id in arrivals.arrived(id) },
             onDeadLetter: onDeadLetter, afterDeadLetter: { [arrivals] id in arrivals.arrived(id) })
