@@ -126,10 +126,20 @@ let package = Package(
             name: "PortalKitTests",
             dependencies: ["PortalKit", "ServiceKit", .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/PortalKitTests"),
-        .testTarget(name: "CollegeTests", dependencies: ["CollegeService"], path: "Tests/CollegeTests"),
+        // Each service's routes in process (ServiceTestSupport builds the application with the service's own
+        // build function, against the real database and broker).
+        .target(
+            name: "ServiceTestSupport",
+            dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/ServiceTestSupport", swiftSettings: strict),
+        .testTarget(name: "CollegeTests", dependencies: ["CollegeService", "ServiceTestSupport"], path: "Tests/CollegeTests"),
+        .testTarget(name: "StudentTests", dependencies: ["StudentService", "ServiceTestSupport"], path: "Tests/StudentTests"),
+        .testTarget(name: "EmployerTests", dependencies: ["EmployerService", "ServiceTestSupport"], path: "Tests/EmployerTests"),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["SchedulerService", "ServiceKit", "WangqianPostgres", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["SchedulerService", "ServiceKit", "ServiceTestSupport", "WangqianPostgres",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/SchedulerTests"),
     ]
 )

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 @testable import SchedulerService
 import ServiceKit
+import ServiceTestSupport
 import Testing
 import WangqianPostgres
 
@@ -11,55 +12,26 @@ import WangqianPostgres
 /// `SchedulerApplication.build` from a configuration, against the real PostgreSQL and broker (a fresh database
 /// and topic prefix per test), with its consumers and timer service running; only the separate process is gone.
 @Suite struct SchedulerApplicationTests {
-    static let secret = String(repeating: "s", count: 40)
-
     /// Runs `body` against a fresh scheduler, with tokens of each role.
     func withScheduler(clockControl: Bool = true, _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
-        let database = "wq_sched_\(UUID().uuidString.prefix(8).lowercased())"
-        let logger = Logger(label: "scheduler-tests")
-        let admin = PostgresPool(config: PostgresConfig.fromEnvironment(database: "postgres"), logger: logger)
-        try await admin.execute("create database \(identifier: database)")
-        var environment = ProcessInfo.processInfo.environment
-        environment["PGDATABASE"] = database
-        environment["WANGQIAN_PROFILE"] = "development"
-        environment["WANGQIAN_JWT_SECRET"] = Self.secret
-        environment["WANGQIAN_TOPIC_PREFIX"] = "inproc-\(UUID().uuidString.prefix(8).lowercased())."
-        environment["WANGQIAN_CLOCK_CONTROL"] = clockControl ? "1" : nil
-        environment["LOG_LEVEL"] = "warning"
-        do {
-            let config = try ServiceConfiguration.fromEnvironment(service: "scheduler", defaultPort: 0, environment: environment)
-            let app = try await SchedulerApplication.build(config)
-            let tokens = try await Tokens(secret: Self.secret)
-            try await app.test(.live) { client in try await body(client, tokens) }
-        } catch {
-            _ = try? await admin.execute("drop database if exists \(identifier: database) with (force)")
-            await admin.close()
-            throw error
+        try await InProcessService.run("scheduler", environment: ["WANGQIAN_CLOCK_CONTROL": clockControl ? "1" : nil],
+                                       build: SchedulerApplication.build) { service in
+            try await body(service.client, try await Tokens(service))
         }
-        _ = try? await admin.execute("drop database if exists \(identifier: database) with (force)")
-        await admin.close()
     }
 
     struct Tokens: Sendable {
         let office: String, student: String, counselor: String
-        init(secret: String) async throws {
-            let authority = try await TokenAuthority(secret: secret)
-            office = try await authority.sign(Identity(role: .employmentOffice, subject: "JYC001"))
-            student = try await authority.sign(Identity(role: .student, subject: "2023000001"))
-            counselor = try await authority.sign(Identity(role: .counselor, subject: "T01", collegeCode: "CS"))
+        init(_ service: InProcessService) async throws {
+            office = try await service.token(.employmentOffice, "JYC001")
+            student = try await service.token(.student, "2023000001")
+            counselor = try await service.token(.counselor, "T01", college: "CS")
         }
     }
 
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
-
-    static func json(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-    }
-
-    /// The `error` object of an error body: `{"error": {"code", "message", "field"?, "status"}}`.
-    static func error(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try json(response)["error"] as? [String: Any])
-    }
+    static func json(_ response: TestResponse) throws -> [String: Any] { try Answer.json(response) }
+    static func error(_ response: TestResponse) throws -> [String: Any] { try Answer.error(response) }
 
     @Test func healthAndTheContract() async throws {
         try await withScheduler { client, _ in
