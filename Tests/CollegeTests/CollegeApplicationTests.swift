@@ -11,7 +11,7 @@ import Testing
 /// Every route of the college service, in the test process (`CollegeApplication.build`, the real database and
 /// broker): the office's roster import, the counselors' reviews of their own college, approval, printing,
 /// re-authorised printing and filing. Agreements arrive as the student and employer services publish them.
-@Suite struct CollegeApplicationTests {
+@Suite(.serialized) struct CollegeApplicationTests {
     static let header = "studentID,name,gender,collegeCode,collegeName,major,degree,graduationYear,reviewStatus\n"
     static let review = #"{"contactPerson": "李老师", "contactPhone": "010-62345678", "postalCode": "100084", "mailingAddress": "北京市海淀区学院路1号"}"#
 
@@ -115,9 +115,11 @@ import Testing
             let toReturn = try await publishConfirmed(service, Sample.student("2026100002"))
             let id = confirmed.id.uuid.wire
 
-            let shown = try await service.eventually(.ok) { try await service.request(.get, "/v1/agreements/\(id)", token: cs) }
-            #expect(try Answer.json(shown)["status"] as? String == "confirmed")
-            _ = try await service.eventually(.ok) { try await service.request(.get, "/v1/agreements/\(toReturn.id.uuid.wire)", token: cs) }
+            for agreement in [id, toReturn.id.uuid.wire] {
+                let shown = try await service.eventually({ try await service.request(.get, "/v1/agreements/\(agreement)", token: cs) },
+                                                         until: { (try? Answer.json($0)["status"] as? String) == "confirmed" })
+                #expect(try Answer.json(shown)["status"] as? String == "confirmed", "all three events applied")
+            }
             let pending = try Answer.json(try await service.request(.get, "/v1/reviews", token: cs))
             #expect(Set((pending["agreements"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []) == [id, toReturn.id.uuid.wire])
             let otherCollege = try Answer.json(try await service.request(.get, "/v1/reviews?view=all", token: ee))
@@ -183,5 +185,11 @@ import Testing
             #expect(try Answer.json(try await service.request(.get, "/v1/filing?studentID=2026100001", token: ee))["agreements"]
                 .flatMap { $0 as? [Any] }?.isEmpty == true)
         }
+    }
+
+    @Test func theCommonRoutes() async throws {
+        try await withCollegeService { service in try await service.checkCommonRoutes("college", ownPath: "/v1/roster/import",
+                                          commander: try await service.token(.counselor, "T01", college: "CS"),
+                                          outsider: try await service.token(.student, "2026100001")) }
     }
 }

@@ -11,7 +11,7 @@ import Testing
 /// Every route of the employer service, in the test process (`EmployerApplication.build`, the real database and
 /// broker): registration and its approval by the office, and the employer's agreements, which arrive as the
 /// student service publishes them (signed records decided by the domain's decider).
-@Suite struct EmployerApplicationTests {
+@Suite(.serialized) struct EmployerApplicationTests {
     static let registration = """
         {"name": "北京某科技有限公司", "creditCode": "9111010829141777X4", "type": "民营企业", "industry": "软件和信息技术服务业",
          "location": "北京市海淀区", "contactPerson": "赵经理", "contactPhone": "010-82345678",
@@ -108,9 +108,15 @@ import Testing
             #expect(try Answer.json(shown)["status"] as? String == "submitted")
             let count = try Answer.json(try await service.request(.get, "/v1/agreements/pending-count", token: token))
             #expect(count["unhandled"] as? Int == 1)
+            // The draft has reached the employer service's projection (the office sees it there), yet not the employer.
+            let office = try await service.token(.employmentOffice, "JYC001")
+            let projected = try await service.eventually(.ok) {
+                try await service.request(.get, "/v1/projection/agreements/\(draftOnly.id.uuid.wire)", token: office)
+            }
+            #expect(projected.status == .ok)
+            #expect(try await service.request(.get, "/v1/agreements/\(draftOnly.id.uuid.wire)", token: token).status == .notFound)
             let listed = try Answer.json(try await service.request(.get, "/v1/agreements?view=all", token: token))
             #expect((listed["agreements"] as? [[String: Any]])?.map { $0["id"] as? String } == [id], "the draft is the student's alone")
-            #expect(try await service.request(.get, "/v1/agreements/\(draftOnly.id.uuid.wire)", token: token).status == .notFound)
             let badView = try await service.request(.get, "/v1/agreements?view=everything", token: token)
             #expect(badView.status == .unprocessableContent)
             #expect(try Answer.error(badView)["field"] as? String == "view")
@@ -154,5 +160,11 @@ import Testing
             #expect(takenBack.status == .ok)
             #expect((try Answer.json(takenBack)["agreement"] as? [String: Any])?["status"] as? String == "submitted")
         }
+    }
+
+    @Test func theCommonRoutes() async throws {
+        try await withEmployerService { service in try await service.checkCommonRoutes("employer", ownPath: "/v1/agreements/batch-sign",
+                                          commander: try await service.token(.employer, "E0100"),
+                                          outsider: try await service.token(.student, "2026100001")) }
     }
 }

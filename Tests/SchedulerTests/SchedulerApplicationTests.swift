@@ -11,7 +11,7 @@ import WangqianPostgres
 /// Every route of the scheduler, in the test process: the application `main` runs, built by the same
 /// `SchedulerApplication.build` from a configuration, against the real PostgreSQL and broker (a fresh database
 /// and topic prefix per test), with its consumers and timer service running; only the separate process is gone.
-@Suite struct SchedulerApplicationTests {
+@Suite(.serialized) struct SchedulerApplicationTests {
     /// Runs `body` against a fresh scheduler, with tokens of each role.
     func withScheduler(clockControl: Bool = true, _ body: @escaping @Sendable (any TestClientProtocol, Tokens) async throws -> Void) async throws {
         try await InProcessService.run("scheduler", environment: ["WANGQIAN_CLOCK_CONTROL": clockControl ? "1" : nil],

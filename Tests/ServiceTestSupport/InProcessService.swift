@@ -40,6 +40,8 @@ public struct InProcessService: Sendable {
         environment["WANGQIAN_TOPIC_PREFIX"] = "inproc-\(run)."
         environment["WANGQIAN_COMMAND_WAIT_MS"] = "5000"
         environment["LOG_LEVEL"] = "warning"
+        // Many suites run at once, each service with its pool: keep within PostgreSQL's 100 connections.
+        environment["WANGQIAN_PG_POOL_SIZE"] = "4"
         for (name, value) in extra { environment[name] = value }
         do {
             let config = try ServiceConfiguration.fromEnvironment(service: service, defaultPort: 0, environment: environment)
@@ -83,9 +85,15 @@ public struct InProcessService: Sendable {
     /// Repeats `probe` until it answers `status` (at most `seconds`), and returns the last answer.
     public func eventually(_ status: HTTPResponse.Status, within seconds: Double = 20,
                            _ probe: () async throws -> TestResponse) async throws -> TestResponse {
+        try await eventually(within: seconds, probe, until: { $0.status == status })
+    }
+
+    /// Repeats `probe` until its answer satisfies `done` (at most `seconds`), and returns the last answer.
+    public func eventually(within seconds: Double = 20, _ probe: () async throws -> TestResponse,
+                           until done: (TestResponse) -> Bool) async throws -> TestResponse {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var last = try await probe()
-        while last.status != status, ContinuousClock.now < deadline {
+        while !done(last), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
             last = try await probe()
         }
@@ -160,5 +168,48 @@ public enum Sample {
         EmployerSnapshot(employerID: id, name: "北京某科技有限公司", creditCode: "9111010829141777X4", type: "民营企业",
                          industry: "软件和信息技术服务业", location: "北京市海淀区", contactPerson: "赵经理",
                          contactPhone: "010-82345678", address: "北京市海淀区中关村大街1号", postalCode: "100080")
+    }
+}
+
+extension InProcessService {
+    /// The routes every service has (ServiceRuntime's common routes), as `name` wires them: liveness and readiness,
+    /// its own OpenAPI document (which must list `ownPath`), the office's status and digest, command and projection
+    /// lookups, and JSON error bodies for unknown paths and methods (`ownPath` answers 405 to DELETE).
+    /// Command lookups are for the roles that issue this service's commands: `commander` is a token of one of them,
+    /// `outsider` (if given) a token of a role that does not.
+    public func checkCommonRoutes(_ name: String, ownPath: String, commander: String, outsider: String? = nil,
+                                  sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let live = try await request(.get, "/health/live")
+        #expect(live.status == .ok, sourceLocation: sourceLocation)
+        #expect(try Answer.json(live)["service"] as? String == name, sourceLocation: sourceLocation)
+        let ready = try await eventually(.ok) { try await request(.get, "/health/ready") }
+        #expect(ready.status == .ok, "ready once its consumers run", sourceLocation: sourceLocation)
+        let paths = try #require(try Answer.json(try await request(.get, "/openapi.json"))["paths"] as? [String: Any])
+        #expect(paths[ownPath] != nil, "\(name)'s OpenAPI document lists \(ownPath)", sourceLocation: sourceLocation)
+
+        let office = try await token(.employmentOffice, "JYC001")
+        let student = try await token(.student, "2026100001")
+        for uri in ["/v1/status", "/v1/projection/digest"] {
+            #expect(try await request(.get, uri).status == .unauthorized, "\(uri)", sourceLocation: sourceLocation)
+            #expect(try await request(.get, uri, token: student).status == .forbidden, "\(uri)", sourceLocation: sourceLocation)
+            #expect(try await request(.get, uri, token: office).status == .ok, "\(uri)", sourceLocation: sourceLocation)
+        }
+        #expect(try Answer.json(try await request(.get, "/v1/projection/digest", token: office))["service"] as? String == name,
+                sourceLocation: sourceLocation)
+        let unknownCommand = "/v1/commands/\(UUID().uuidString.lowercased())"
+        if let outsider {
+            let refused = try await request(.get, unknownCommand, token: outsider)
+            #expect(refused.status == .forbidden, sourceLocation: sourceLocation)
+            #expect(Answer.code(refused) == "forbidden", sourceLocation: sourceLocation)
+        }
+        for (uri, caller) in [(unknownCommand, commander), ("/v1/commands/nope", commander),
+                              ("/v1/projection/agreements/\(UUID().uuidString.lowercased())", office), ("/v1/nowhere", office)] {
+            let missing = try await request(.get, uri, token: caller)
+            #expect(missing.status == .notFound, "\(uri)", sourceLocation: sourceLocation)
+            #expect(Answer.code(missing) == "not_found", "\(uri)", sourceLocation: sourceLocation)
+        }
+        let wrongMethod = try await request(.delete, ownPath, token: office)
+        #expect(wrongMethod.status == .methodNotAllowed, sourceLocation: sourceLocation)
+        #expect(Answer.code(wrongMethod) != nil, "405 has the JSON error body", sourceLocation: sourceLocation)
     }
 }

@@ -12,7 +12,7 @@ import Testing
 /// who may call it, what bad input answers, and the commands' answers once the service's own consumer applied
 /// them. The roster and the registry arrive as the college and employer services publish them: signed records on
 /// their topics.
-@Suite struct StudentApplicationTests {
+@Suite(.serialized) struct StudentApplicationTests {
     static let routes: [(HTTPRequest.Method, String)] = [
         (.get, "/v1/me"), (.post, "/v1/me/notices"), (.get, "/v1/employers"), (.get, "/v1/agreement"),
         (.put, "/v1/agreement/draft"), (.post, "/v1/agreement/submit"), (.post, "/v1/agreement/confirm"),
@@ -163,5 +163,11 @@ import Testing
             let nobody = try Answer.json(try await service.request(.get, "/v1/employers?q=%E4%B8%8D%E5%AD%98%E5%9C%A8", token: token))
             #expect((nobody["employers"] as? [Any])?.isEmpty == true)
         }
+    }
+
+    @Test func theCommonRoutes() async throws {
+        try await withStudentService { service in try await service.checkCommonRoutes("student", ownPath: "/v1/agreement/submit",
+                                          commander: try await service.token(.student, "2026100001"),
+                                          outsider: try await service.token(.employmentOffice, "JYC001")) }
     }
 }

@@ -15,6 +15,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public var agreementStatus: String?
     /// For 405: the methods the path accepts (the `Allow` header).
     public var allow: String?
+    /// Seconds, for a 503: the `Retry-After` header.
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, agreementStatus: String? = nil) {
         self.status = status
@@ -77,6 +79,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         var response = try JSON.encoder.encode(body, from: request, context: context)
         response.status = status
         if let allow { response.headers[.allow] = allow }
+        if let retryAfter { response.headers[.retryAfter] = "\(retryAfter)" }
         return response
     }
 

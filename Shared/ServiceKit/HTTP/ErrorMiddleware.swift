@@ -40,7 +40,8 @@ public final class RouteTable: Sendable {
 }
 
 /// Gives every 4xx and 5xx the JSON error body: unknown paths (404), known paths with another method (405),
-/// oversized bodies (413), and anything unexpected (500, logged; never an empty body or internal details).
+/// oversized bodies (413), the database unavailable (503 with Retry-After), and anything unexpected (500, logged;
+/// never an empty body or internal details).
 public struct ErrorMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
 
@@ -63,6 +64,13 @@ public struct ErrorMiddleware: RouterMiddleware {
                 // A value PostgreSQL cannot take (a NUL byte) that no validation caught before.
                 logger.warning("a request value could not be used in a query", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
                 throw APIError(.unprocessableContent, code: "validation_failed", message: "请求中含有无法处理的字符")
+            }
+            if let error = error as? PostgresError, error.isRetriable {
+                // The database is away or out of connections: worth retrying, not the caller's fault nor a bug.
+                logger.warning("database unavailable for a request", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                var unavailable = APIError.unavailable("系统暂时无法处理请求，请稍后重试")
+                unavailable.retryAfter = 5
+                throw unavailable
             }
             if error is CancellationError { throw error }
             logger.error("request failed", metadata: ["error": "\(error)", "method": "\(request.method)", "path": "\(request.uri.path)"])
