@@ -85,8 +85,7 @@ struct Replay: AsyncParsableCommand {
         var applied = 0
         for try await message in consumer.messages {
             lastSeen.withLock { $0 = Date() }
-            guard let decoded = try? keys.open(key: String(decoding: message.key ?? [], as: UTF8.self),
-                                               headers: message.headers.map { ($0.key, $0.value) }, value: message.value),
+            guard let decoded = try? keys.open(message),
                   case .agreement(let event) = decoded.event, seen.insert(decoded.id).inserted else { continue }
             if let next = try? AgreementDecider.evolve(states[event.agreementID], event) {
                 states[event.agreementID] = next

@@ -43,22 +43,9 @@ import Testing
             ]
             let officeOnly: [(HTTPRequest.Method, String)] = [(.post, "/v1/roster/import")]
             let counselorOnly: [(HTTPRequest.Method, String)] = [(.get, "/v1/reviews/prefill")]
-            for (method, uri) in staffRoutes + officeOnly + counselorOnly {
-                let anonymous = try await service.request(method, uri)
-                #expect(anonymous.status == .unauthorized, "\(uri)")
-                #expect(Answer.code(anonymous) == "unauthenticated", "\(uri)")
-                for token in [student, employer] {
-                    let refused = try await service.request(method, uri, token: token)
-                    #expect(refused.status == .forbidden, "\(uri)")
-                    #expect(Answer.code(refused) == "forbidden", "\(uri)")
-                }
-            }
-            for (method, uri) in officeOnly {
-                #expect(try await service.request(method, uri, token: counselor).status == .forbidden, "\(uri)")
-            }
-            for (method, uri) in counselorOnly {
-                #expect(try await service.request(method, uri, token: office).status == .forbidden, "\(uri)")
-            }
+            try await service.expectAccessRefused(staffRoutes + officeOnly + counselorOnly, forbidden: [student, employer])
+            try await service.expectAccessRefused(officeOnly, anonymous: false, forbidden: [counselor])
+            try await service.expectAccessRefused(counselorOnly, anonymous: false, forbidden: [office])
         }
     }
 

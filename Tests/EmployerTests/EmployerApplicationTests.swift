@@ -34,18 +34,8 @@ import Testing
                 (.post, "/v1/agreements/batch-sign"),
             ]
             let officeRoutes: [(HTTPRequest.Method, String)] = [(.get, "/v1/employers"), (.post, "/v1/employers/E0100/approve")]
-            for (method, uri) in employerRoutes + officeRoutes {
-                let anonymous = try await service.request(method, uri)
-                #expect(anonymous.status == .unauthorized, "\(uri)")
-                #expect(Answer.code(anonymous) == "unauthenticated", "\(uri)")
-                let wrong = try await service.request(method, uri, token: student)
-                #expect(wrong.status == .forbidden, "\(uri)")
-                #expect(Answer.code(wrong) == "forbidden", "\(uri)")
-            }
-            for (method, uri) in officeRoutes {
-                let byEmployer = try await service.request(method, uri, token: employer)
-                #expect(byEmployer.status == .forbidden, "\(uri)")
-            }
+            try await service.expectAccessRefused(employerRoutes + officeRoutes, forbidden: [student])
+            try await service.expectAccessRefused(officeRoutes, anonymous: false, forbidden: [employer])
         }
     }
 

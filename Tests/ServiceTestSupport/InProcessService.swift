@@ -82,6 +82,24 @@ public struct InProcessService: Sendable {
         return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
     }
 
+    /// Each route answers 401 `unauthenticated` without a token and, when `forbidden` tokens are given, 403
+    /// `forbidden` to each of them.
+    public func expectAccessRefused(_ routes: [(HTTPRequest.Method, String)], anonymous: Bool = true, forbidden tokens: [String],
+                                    sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for (method, uri) in routes {
+            if anonymous {
+                let refused = try await request(method, uri)
+                #expect(refused.status == .unauthorized, "\(uri)", sourceLocation: sourceLocation)
+                #expect(Answer.code(refused) == "unauthenticated", "\(uri)", sourceLocation: sourceLocation)
+            }
+            for token in tokens {
+                let refused = try await request(method, uri, token: token)
+                #expect(refused.status == .forbidden, "\(uri)", sourceLocation: sourceLocation)
+                #expect(Answer.code(refused) == "forbidden", "\(uri)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
     /// Repeats `probe` until it answers `status` (at most `seconds`), and returns the last answer.
     public func eventually(_ status: HTTPResponse.Status, within seconds: Double = 20,
                            _ probe: () async throws -> TestResponse) async throws -> TestResponse {

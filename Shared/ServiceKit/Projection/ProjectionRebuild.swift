@@ -188,8 +188,7 @@ public struct ProjectionRebuild: Sendable {
 
     /// Applies one record as the service's consumer does: verified, deduplicated, evolved by the decider.
     private func apply(_ message: KafkaMessage, state: inout Reading, on connection: PostgresConnection) async throws {
-        guard let decoded = try? keys.open(key: String(decoding: message.key ?? [], as: UTF8.self),
-                                           headers: message.headers.map { ($0.key, $0.value) }, value: message.value),
+        guard let decoded = try? keys.open(message),
               case .agreement(let event) = decoded.event, state.seen.insert(decoded.id).inserted else {
             state.progress.skipped += 1
             return

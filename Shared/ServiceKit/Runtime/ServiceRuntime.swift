@@ -146,8 +146,7 @@ public final class ServiceRuntime: Sendable {
         let keys = self.keys
         let decode: EventConsumer<ContractEvent>.Decode = { message throws(DeadLetterReason) in
             do {
-                let decoded = try keys.open(key: String(decoding: message.key ?? [], as: UTF8.self),
-                                            headers: message.headers.map { ($0.key, $0.value) }, value: message.value)
+                let decoded = try keys.open(message)
                 return (decoded.id, decoded.event)
             } catch {
                 throw DeadLetterReason("\(error)")
