@@ -6,8 +6,13 @@ import ServiceKit
 /// What counselors and the employment office can do (网上签约审核, 网上签约备案), for the JSON API
 /// (`CollegeRoutes`) and the portal (`CollegePortal`) alike. It decides nothing itself: the decider does.
 struct CollegeActions: Sendable {
-    let runtime: ServiceRuntime
-    var commands: AgreementCommands { AgreementCommands(runtime: runtime) }
+    let records: any CollegeRecords
+    let staff: any StaffRecords
+    let agreements: any AgreementReading
+    let commands: AgreementCommands
+    let clock: ServiceClock
+    /// The school's code in agreement numbers.
+    let schoolCode: String
 
     /// 待审核 / 已通过 / everything the caller may see.
     enum View: String, Sendable {
@@ -27,38 +32,37 @@ struct CollegeActions: Sendable {
     }
 
     func reviews(_ view: View, query: String?, for identity: Identity) async throws -> [AgreementSummary] {
-        try await AgreementSummary.search(on: runtime.pool, collegeCode: Self.college(identity), statuses: view.statuses, query: query)
+        try await agreements.summaries(AgreementSearch(collegeCode: Self.college(identity), statuses: view.statuses, query: query))
     }
 
     /// 网上签约备案's search: by student ID or agreement number, among approved agreements.
     func filing(studentID: String?, agreementNumber: String?, for identity: Identity) async throws -> [AgreementSummary] {
         guard studentID != nil || agreementNumber != nil else { throw APIError.validation("请输入学号或协议书号", field: "studentID") }
-        return try await AgreementSummary.search(
-            on: runtime.pool, collegeCode: Self.college(identity), statuses: View.approved.statuses,
-            query: nil, studentID: studentID, agreementNumber: agreementNumber)
+        return try await agreements.summaries(AgreementSearch(
+            collegeCode: Self.college(identity), statuses: View.approved.statuses, studentID: studentID, agreementNumber: agreementNumber))
     }
 
     /// The agreement `id` if the caller may see it; anything else is "not found".
     func visible(_ id: String?, to identity: Identity) async throws -> Agreement {
-        try await AgreementProjection.visible(id: id, to: identity, on: runtime.pool).current
+        try await agreements.visible(id, to: identity).current
     }
 
     /// The agreement with this number, for the public verification page (no caller: it shows only what the page may).
     func byNumber(_ number: AgreementNumber) async throws -> Agreement? {
-        guard let summary = try await AgreementSummary.search(
-            on: runtime.pool, collegeCode: nil, statuses: AgreementStatus.allCases, query: nil,
-            agreementNumber: number.formatted, limit: 1).first, let id = AgreementID(summary.id) else { return nil }
-        return try await AgreementProjection.load(id, on: runtime.pool)
+        guard let summary = try await agreements.summaries(AgreementSearch(
+            statuses: AgreementStatus.allCases, agreementNumber: number.formatted, limit: 1)).first,
+              let id = AgreementID(summary.id) else { return nil }
+        return try await agreements.agreement(id)
     }
 
     func prefill(for identity: Identity) async throws -> CollegeReview? {
-        try await CollegeStore.lastReview(of: identity.subject, pool: runtime.pool)
+        try await records.lastReview(of: identity.subject)
     }
 
     /// 通过. The number is reserved in the command's own transaction: when the domain refuses the approval, the
     /// reservation rolls back with it.
     func approve(_ agreement: Agreement, review: CollegeReview, by identity: Identity) async throws -> CommandResult {
-        let (year, school, counselor) = (Self.year(runtime.clock.now), runtime.config.schoolCode, identity.subject)
+        let (year, school, counselor) = (Self.year(clock.now), schoolCode, identity.subject)
         return try await commands.execute(on: agreement, id: agreement.id, by: identity.actor, { connection in
             let number = try await CollegeStore.agreementNumber(for: agreement.id, year: year, schoolCode: school, on: connection)
             return .collegeApprove(review: review, agreementNumber: number)
@@ -90,7 +94,7 @@ struct CollegeActions: Sendable {
     func importRoster(_ text: String) async throws -> ImportReport {
         let parsed: RosterCSV.Parsed
         do { parsed = try RosterCSV.parse(text) } catch { throw Self.refusal(error) }
-        try await CollegeStore.importRoster(parsed.students, runtime: runtime)
+        try await records.importRoster(parsed.students)
         return ImportReport(imported: parsed.students.count, rejected: parsed.rows.count - parsed.students.count, rows: parsed.rows)
     }
 
@@ -98,7 +102,7 @@ struct CollegeActions: Sendable {
     func importStaff(_ text: String) async throws -> ImportReport {
         let parsed: StaffDirectory.Parsed
         do { parsed = try StaffDirectory.parse(text) } catch { throw Self.refusal(error) }
-        try await StaffDirectory.store(parsed.members, pool: runtime.pool)
+        try await staff.store(parsed.members)
         return ImportReport(imported: parsed.members.count, rejected: parsed.rows.count - parsed.members.count, rows: parsed.rows)
     }
 

@@ -7,17 +7,18 @@ import ServiceKit
 /// 网上签约审核 and 网上签约备案 for counselors and the employment office in a browser, through
 /// `CollegeActions`, as the JSON API does.
 struct CollegePortal: Sendable {
-    let runtime: ServiceRuntime
     let portal: Portal
-    var actions: CollegeActions { CollegeActions(runtime: runtime) }
+    let actions: CollegeActions
+    var agreements: any AgreementReading { actions.agreements }
     let verification: PrintVerification
     static let staff: Set<Role> = [.counselor, .employmentOffice]
 
-    init(runtime: ServiceRuntime) throws {
-        self.runtime = runtime
-        verification = PrintVerification(secret: runtime.config.verifySecret)
+    init(parts: Portal.Parts, actions: CollegeActions, verification: PrintVerification) throws {
+        self.actions = actions
+        self.verification = verification
+        let employerPortal = parts.settings.portalURLs["employer"]
         portal = Portal(
-            name: "college", title: "学院与就业指导中心", runtime: runtime, views: try PortalViews(Self.templates),
+            name: "college", title: "学院与就业指导中心", parts: parts, views: try PortalViews(Self.templates),
             messages: ["approved": "已审核通过，可以打印协议书。", "returned": "已退回学生。", "filed": "已备案。",
                        "staff": "教职工名单已导入。",
                        "reprint": "已重新授权打印。"],
@@ -27,7 +28,7 @@ struct CollegePortal: Sendable {
                     items += [NavItem(label: "全部协议", path: "/all"), NavItem(label: "学生名单导入", path: "/office/roster"),
                               NavItem(label: "教职工名单", path: "/office/staff")]
                     // The registrations live with the registry, in the employer portal: the office is handed over.
-                    if let employer = runtime.config.portal.portalURLs["employer"] {
+                    if let employer = employerPortal {
                         items.append(NavItem(label: "用人单位注册审核", url: employer + "/office/login"))
                     }
                 }
@@ -38,8 +39,8 @@ struct CollegePortal: Sendable {
     func add(to router: Router<AppRequestContext>) {
         portal.addCommonRoutes(to: router, home: "/reviews")
         // Development: everyone in the staff directory, plus one office account to upload the first directory with.
-        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [runtime] search in
-            let members = try await StaffDirectory.members(pool: runtime.pool).filter { search == nil || $0.staffID == search }
+        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [staff = actions.staff] search in
+            let members = try await staff.members().filter { search == nil || $0.staffID == search }
             return members.map { member in
                 DevelopmentSignOn.Choice(identity: StaffDirectory.identity(of: member),
                                          label: "\(member.name) · \(member.role.rawValue)\(member.collegeCode.map { "（\($0)）" } ?? "")")
@@ -61,7 +62,7 @@ struct CollegePortal: Sendable {
             try await self.upload(request, roster: true) { try await actions.importRoster($0) }
         }
         portal.get("/office/staff", on: router, roles: [.employmentOffice]) { request in
-            let members = try await StaffDirectory.members(pool: runtime.pool)
+            let members = try await actions.staff.members()
             return .page(PortalPage(title: "教职工名单", template: "college/upload", model: UploadModel(
                 base: portal.path(""), csrf: request.csrf, action: portal.path("/office/staff"), roster: false, report: nil,
                 staff: members.map { .init(staffID: $0.staffID, name: $0.name, role: $0.role.rawValue, collegeCode: $0.collegeCode ?? "") },
@@ -177,7 +178,7 @@ struct CollegePortal: Sendable {
     func handle(_ request: PortalRequest, error: APIError?) async throws -> PortalReply {
         let id = try request.context.parameters.identifier("id", label: "协议编号")
         let agreement = try await actions.visible(id, to: request.caller)
-        let timeline = try await AgreementProjection.timeline(agreement.id, on: runtime.pool)
+        let timeline = try await agreements.timeline(agreement.id, employerUpTo: nil)
         // Pre-filled from this counselor's last review (the agreement's own review once approved).
         var last = agreement.review
         if last == nil, request.caller.role == .counselor { last = try await actions.prefill(for: request.caller) }

@@ -5,7 +5,10 @@ import ServiceKit
 import WangqianPostgres
 
 /// The college service's own tables: the roster it owns, agreement numbers, and each counselor's last review.
-enum CollegeStore {
+struct CollegeStore: CollegeRecords {
+    let pool: PostgresPool
+    let outbox: EventOutbox
+
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 100, name: "roster, agreement numbers, counselor reviews", sql: """
             create table roster (
@@ -31,13 +34,13 @@ enum CollegeStore {
             """),
     ]
 
-    static func rosterRecord(_ studentID: String, pool: PostgresPool) async throws -> StudentSnapshot? {
+    func rosterRecord(_ studentID: String) async throws -> StudentSnapshot? {
         try await pool.query("select snapshot from roster where student_id = \(studentID)").first?
             .decode("snapshot", as: PostgresJSON<StudentSnapshot>.self).value
     }
 
     /// Stores the valid rows and publishes each on the roster topic, all in one transaction.
-    static func importRoster(_ students: [StudentSnapshot], runtime: ServiceRuntime) async throws {
+    func importRoster(_ students: [StudentSnapshot]) async throws {
         guard !students.isEmpty else { return }
         // A student ID listed twice: its last row wins, as it does on the topic.
         var latest: [String: StudentSnapshot] = [:]
@@ -48,10 +51,10 @@ enum CollegeStore {
         for (n, student) in students.enumerated() {
             // Encoding and signing 100,000 events takes seconds: let the service's other requests in between.
             if n % 200 == 0 { await Task.yield() }
-            records.append(try runtime.outboxRecord(for: .roster(.studentRecordPublished(StudentRecordPublished(student: student, at: runtime.clock.now)))))
+            records.append(try outbox.record(for: .roster(.studentRecordPublished(StudentRecordPublished(student: student, at: outbox.clock.now)))))
         }
         let encoder = JSONEncoder()
-        try await runtime.pool.withTransaction { connection in
+        try await pool.withTransaction { connection in
             for start in stride(from: 0, to: rows.count, by: 500) {
                 let chunk = rows[start..<min(start + 500, rows.count)]
                 let snapshots = try chunk.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
@@ -63,7 +66,7 @@ enum CollegeStore {
             }
             try await Outbox.append(records, on: connection)
         }
-        runtime.relay.nudge()
+        outbox.committed()
     }
 
     /// The agreement's number: the one it already has, or the next serial of the year (assigned once).
@@ -85,7 +88,7 @@ enum CollegeStore {
         return number
     }
 
-    static func lastReview(of counselorID: String, pool: PostgresPool) async throws -> CollegeReview? {
+    func lastReview(of counselorID: String) async throws -> CollegeReview? {
         try await pool.query("select review from counselor_reviews where counselor_id = \(counselorID)").first?
             .decode("review", as: PostgresJSON<CollegeReview>.self).value
     }

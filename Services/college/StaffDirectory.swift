@@ -8,7 +8,9 @@ import WangqianPostgres
 /// from here (the development login lists it).
 ///
 /// Columns (header row required, any order): staffID, name, role (辅导员 or 就业指导中心), collegeCode (counselors).
-enum StaffDirectory {
+struct StaffDirectory: StaffRecords {
+    let pool: PostgresPool
+
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 101, name: "staff directory", sql: """
             create table staff (
@@ -62,7 +64,7 @@ enum StaffDirectory {
     }
 
     /// Stores the valid rows (a repeated staff ID is updated), in one transaction.
-    static func store(_ members: [StaffMember], pool: PostgresPool) async throws {
+    func store(_ members: [StaffMember]) async throws {
         try await pool.withTransaction { connection in
             for chunk in stride(from: 0, to: members.count, by: 500).map({ Array(members[$0..<min($0 + 500, members.count)]) }) {
                 try await connection.execute("""
@@ -76,15 +78,15 @@ enum StaffDirectory {
         }
     }
 
-    static func members(limit: Int = 200, pool: PostgresPool) async throws -> [StaffMember] {
+    func members(limit: Int) async throws -> [StaffMember] {
         try await pool.query("select * from staff order by role desc, college_code, staff_id limit \(limit)").map(decode)
     }
 
-    static func member(_ staffID: String, pool: PostgresPool) async throws -> StaffMember? {
+    func member(_ staffID: String) async throws -> StaffMember? {
         try await pool.query("select * from staff where staff_id = \(staffID)").first.map(decode)
     }
 
-    private static func decode(_ row: PostgresRow) throws -> StaffMember {
+    private func decode(_ row: PostgresRow) throws -> StaffMember {
         let college: String = try row.decode("college_code")
         return StaffMember(staffID: try row.decode("staff_id"), name: try row.decode("name"),
                            role: StaffMember.Role(rawValue: try row.decode("role")) ?? .counselor,

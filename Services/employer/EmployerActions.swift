@@ -1,13 +1,16 @@
 import AgreementDomain
 import Foundation
+import Logging
 import ServiceKit
 import WangqianPostgres
 
 /// What an employer (and the office, for registrations) can do, for the JSON API (`EmployerRoutes`) and the
 /// portal (`EmployerPortal`) alike. It decides nothing itself: the decider and the registry do.
 struct EmployerActions: Sendable {
-    let runtime: ServiceRuntime
-    var commands: AgreementCommands { AgreementCommands(runtime: runtime) }
+    let accounts: any EmployerRegistrations
+    let agreements: any AgreementReading
+    let commands: AgreementCommands
+    let logger: Logger
 
     /// 待签约信息 / 已签约信息 / everything addressed to the employer.
     enum View: String, Sendable {
@@ -22,21 +25,17 @@ struct EmployerActions: Sendable {
     }
 
     func list(_ view: View, query: String?, for identity: Identity) async throws -> [AgreementSummary] {
-        try await AgreementSummary.search(on: runtime.pool, employerID: identity.subject, statuses: view.statuses, query: query)
+        try await agreements.summaries(AgreementSearch(employerID: identity.subject, statuses: view.statuses, query: query))
     }
 
     /// The unhandled count shown on 待签约信息.
     func pendingCount(for identity: Identity) async throws -> Int {
-        let row = try await runtime.pool.query("""
-            select count(*)::bigint as n from agreements where employer_visible = \(identity.subject)
-              and employer_status = any(\(View.pending.statuses.map(\.rawValue))::text[])
-            """)[0]
-        return Int(try row.decode("n", as: Int64.self))
+        try await agreements.count(employerID: identity.subject, statuses: View.pending.statuses)
     }
 
     /// The agreement `id` if it was submitted to the caller (``EmployerVisibility``); anything else is "not found".
     func visible(_ id: String?, to identity: Identity) async throws -> AgreementProjection.Visible {
-        try await AgreementProjection.visible(id: id, to: identity, on: runtime.pool)
+        try await agreements.visible(id, to: identity)
     }
 
     /// 确定签约. The employer section defaults to what the student chose; corrections keep the employer's ID.
@@ -100,7 +99,7 @@ struct EmployerActions: Sendable {
             if let error = APIError(mapping: error) {
                 return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: error.code, message: error.message))
             }
-            runtime.logger.error("batch signing item failed", metadata: ["error": "\(error)"])
+            logger.error("batch signing item failed", metadata: ["error": "\(error)"])
             return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: "internal", message: "系统繁忙，请稍后重试"))
         }
     }
@@ -108,11 +107,11 @@ struct EmployerActions: Sendable {
     /// Registers (or updates) the caller's organisation; the registry validates it.
     func register(_ employer: EmployerSnapshot, alsoWrite: (@Sendable (PostgresConnection) async throws -> Void)? = nil) async throws -> EmployerAccounts.Account {
         try checked { () throws(AgreementRefusal) in try AgreementValidation.validate(employer) }
-        return try await EmployerAccounts.register(employer, runtime: runtime, alsoWrite: alsoWrite)
+        return try await accounts.register(employer, alsoWrite: alsoWrite)
     }
 
     func approve(_ employerID: String, by identity: Identity) async throws -> EmployerAccounts.Account {
-        guard let account = try await EmployerAccounts.approve(employerID, by: identity.subject, runtime: runtime) else {
+        guard let account = try await accounts.approve(employerID, by: identity.subject) else {
             throw APIError.notFound("没有找到该单位")
         }
         return account

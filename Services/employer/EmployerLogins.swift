@@ -8,7 +8,9 @@ import WangqianPostgres
 
 /// Employers' password accounts: a login name (the unified social credit code, and an e-mail address if given)
 /// and a PBKDF2-SHA256 password hash. The employer ID is the system's: assigned at registration.
-enum EmployerLogins {
+struct EmployerLogins: EmployerLoginStore {
+    let pool: PostgresPool
+
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 101, name: "employer password logins", sql: """
             create sequence employer_numbers start 100001;
@@ -39,8 +41,8 @@ enum EmployerLogins {
     }
 
     /// A new employer ID, e.g. `E100001`.
-    static func nextEmployerID(on connection: PostgresConnection) async throws -> String {
-        let n = try await connection.query("select nextval('employer_numbers')::bigint as n")[0].decode("n", as: Int64.self)
+    func nextEmployerID() async throws -> String {
+        let n = try await pool.query("select nextval('employer_numbers')::bigint as n")[0].decode("n", as: Int64.self)
         return "E\(n)"
     }
 
@@ -55,8 +57,8 @@ enum EmployerLogins {
     }
 
     /// The employer whose login and password these are; nil otherwise (one answer for both mistakes).
-    static func verify(login: String, password: String, pool: PostgresPool) async throws -> String? {
-        let row = try await pool.query("select employer_id, password_hash from employer_logins where login = \(normalized(login))").first
+    func verify(login: String, password: String) async throws -> String? {
+        let row = try await pool.query("select employer_id, password_hash from employer_logins where login = \(Self.normalized(login))").first
         guard let row else {
             _ = PasswordHash.verify(password, against: PasswordHash.decoy)  // the same time whether or not the name exists
             return nil
@@ -65,16 +67,16 @@ enum EmployerLogins {
         return try row.decode("employer_id")
     }
 
-    static func changePassword(of employerID: String, current: String, new: String, confirmation: String, pool: PostgresPool) async throws {
+    func changePassword(of employerID: String, current: String, new: String, confirmation: String) async throws {
         let row = try await pool.query("select password_hash from employer_logins where employer_id = \(employerID) limit 1").first
         guard let row, PasswordHash.verify(current, against: try row.decode("password_hash")) else {
             throw APIError.validation("当前密码不正确", field: "currentPassword")
         }
-        try checkPassword(new, confirmation: confirmation)
+        try Self.checkPassword(new, confirmation: confirmation)
         try await pool.execute("update employer_logins set password_hash = \(try PasswordHash.make(new)) where employer_id = \(employerID)")
     }
 
-    static func logins(of employerID: String, pool: PostgresPool) async throws -> [String] {
+    func logins(of employerID: String) async throws -> [String] {
         try await pool.query("select login from employer_logins where employer_id = \(employerID) order by login").map { try $0.decode("login") }
     }
 }

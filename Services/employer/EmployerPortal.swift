@@ -8,18 +8,19 @@ import ServiceKit
 /// registration of new employers with a password account, and the office's approval of registrations (the
 /// registry lives here). Every step goes through `EmployerActions`, as the JSON API does.
 struct EmployerPortal: Sendable {
-    let runtime: ServiceRuntime
     let portal: Portal
     let throttle = LoginThrottle()
-    var actions: EmployerActions { EmployerActions(runtime: runtime) }
+    let actions: EmployerActions
+    let logins: any EmployerLoginStore
+    var agreements: any AgreementReading { actions.agreements }
     static let employer: Set<Role> = [.employer]
     static let office: Set<Role> = [.employmentOffice]
 
-    init(runtime: ServiceRuntime) throws {
-        self.runtime = runtime
-        let actions = EmployerActions(runtime: runtime)
+    init(parts: Portal.Parts, actions: EmployerActions, logins: any EmployerLoginStore) throws {
+        self.actions = actions
+        self.logins = logins
         portal = Portal(
-            name: "employer", title: "用人单位", runtime: runtime, views: try PortalViews(Self.templates),
+            name: "employer", title: "用人单位", parts: parts, views: try PortalViews(Self.templates),
             messages: ["registered": "注册信息已提交，请等待学校就业指导中心审核。",
                        "signed": "已确定签约，等待毕业生确认。",
                        "returned": "已退回，毕业生修改后将重新提交。",
@@ -42,10 +43,10 @@ struct EmployerPortal: Sendable {
         portal.addSignOnRoutes(to: router, at: "/office/login", signOn: portal.handoffSignOn(from: "college", roles: Self.office))
         portal.get("/", on: router, roles: Self.employer.union(Self.office)) { request in
             if request.caller.role == .employmentOffice { return .redirect("/office") }
-            let account = try await EmployerAccounts.account(request.caller.subject, pool: runtime.pool)
+            let account = try await actions.accounts.account(request.caller.subject)
             return .page(PortalPage(title: "签约须知", template: "employer/home", model: HomeModel(
                 notice: NoticeTexts.employerNotice, base: portal.path(""), name: account?.employer.name ?? request.caller.subject,
-                approved: account?.status == "approved", logins: try await EmployerLogins.logins(of: request.caller.subject, pool: runtime.pool).joined(separator: "、"))))
+                approved: account?.status == "approved", logins: try await logins.logins(of: request.caller.subject).joined(separator: "、"))))
         }
         portal.get("/pending", on: router, roles: Self.employer) { request in try await self.list(request, .pending) }
         portal.get("/signed", on: router, roles: Self.employer) { request in try await self.list(request, .signed) }
@@ -89,9 +90,8 @@ struct EmployerPortal: Sendable {
         }
         portal.post("/password", on: router, roles: Self.employer) { request in
             do {
-                try await EmployerLogins.changePassword(of: request.caller.subject, current: request.form.text("currentPassword"),
-                                                        new: request.form.text("password"), confirmation: request.form.text("passwordConfirmation"),
-                                                        pool: runtime.pool)
+                try await logins.changePassword(of: request.caller.subject, current: request.form.text("currentPassword"),
+                                                        new: request.form.text("password"), confirmation: request.form.text("passwordConfirmation"))
                 return .redirect("/?done=passwordChanged")
             } catch let error as APIError {
                 return .page(PortalPage(title: "修改密码", template: "employer/password", model: CSRFModel(csrf: request.csrf, base: portal.path("")),
@@ -100,7 +100,7 @@ struct EmployerPortal: Sendable {
         }
         // The office: registrations to approve.
         portal.get("/office", on: router, roles: Self.office) { request in
-            let pending = try await EmployerAccounts.accounts(status: "pending", pool: runtime.pool)
+            let pending = try await actions.accounts.accounts(status: "pending")
             return .page(PortalPage(title: "用人单位注册审核", template: "employer/office", model: OfficeModel(
                 csrf: request.csrf, base: portal.path(""),
                 rows: pending.map { .init(employerID: $0.employerID, name: $0.employer.name, creditCode: $0.employer.creditCode,
@@ -133,7 +133,7 @@ struct EmployerPortal: Sendable {
             if let until = throttle.blockedUntil(login) {
                 return refuse("登录失败次数过多，请于 \(AgreementDisplay.time(until)) 后再试", .tooManyRequests)
             }
-            guard !login.isEmpty, let employerID = try await EmployerLogins.verify(login: login, password: request.form.text("password"), pool: runtime.pool) else {
+            guard !login.isEmpty, let employerID = try await logins.verify(login: login, password: request.form.text("password")) else {
                 throttle.failed(login)
                 return refuse("登录名或密码不正确", .unauthorized)
             }
@@ -150,7 +150,7 @@ struct EmployerPortal: Sendable {
                 try EmployerLogins.checkPassword(form.text("password"), confirmation: form.text("passwordConfirmation"))
                 let email = form.optional("loginEmail")
                 if let email, !email.contains("@") { throw APIError.validation("登录邮箱格式不正确", field: "loginEmail") }
-                let id = try await runtime.pool.withConnection { try await EmployerLogins.nextEmployerID(on: $0) }
+                let id = try await logins.nextEmployerID()
                 let employer = Self.employer(from: form, id: id) ?? EmployerSnapshot(employerID: id, name: "", creditCode: "", type: "", industry: "",
                                                                                      location: "", contactPerson: "", contactPhone: "", address: "", postalCode: "")
                 let logins = [employer.creditCode] + (email.map { [$0] } ?? [])
@@ -199,7 +199,7 @@ struct EmployerPortal: Sendable {
         let id = try request.context.parameters.identifier("id", label: "协议编号")
         let visible = try await actions.visible(id, to: request.caller)
         let shown = visible.shown
-        let timeline = try await AgreementProjection.timeline(shown.id, employerUpTo: visible.employerHistory ? shown.version : nil, on: runtime.pool)
+        let timeline = try await agreements.timeline(shown.id, employerUpTo: visible.employerHistory ? shown.version : nil)
         let section = shown.employerSection
         let employer = section?.employer ?? shown.employer
         var values: [String: String] = [:]

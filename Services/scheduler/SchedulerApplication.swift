@@ -6,13 +6,15 @@ import ServiceKit
 enum SchedulerApplication {
     static func build(_ config: ServiceConfiguration) async throws -> some ApplicationProtocol {
         let runtime = try await ServiceRuntime.bootstrap(config, migrations: Timers.migrations)
-        try await Timers.restoreClock(runtime)
+        let timers = Timers(pool: runtime.pool)
+        if config.clockControlEnabled { try await timers.restore(runtime.clock) }
         let consumers = runtime.consumers(onAgreement: { event, outcome, connection in
             try await Timers.track(event, outcome, on: connection)
         })
-        let firing = TimerFiring(runtime: runtime)
+        let firing = TimerFiring(pool: runtime.pool, outbox: runtime.outbox, logger: runtime.logger)
         let router = runtime.makeRouter()
-        SchedulerRoutes(runtime: runtime, firing: firing).add(to: router)
+        SchedulerRoutes(tokens: runtime.tokens, timers: timers, clock: runtime.clock,
+                        clockControlEnabled: config.clockControlEnabled, firing: firing).add(to: router)
         return runtime.application(router: router, services: consumers + [firing],
                                    openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
                                    commandRoles: [.employmentOffice])

@@ -9,10 +9,16 @@ import WangqianPostgres
 /// outbox in the same transaction that marks the timer fired, so it is emitted exactly once — across restarts,
 /// duplicate events and several replicas (`for update skip locked`).
 final class TimerFiring: Service, Sendable {
-    let runtime: ServiceRuntime
+    let pool: PostgresPool
+    let outbox: EventOutbox
+    let logger: Logger
     let wake = WakeUpCall()
 
-    init(runtime: ServiceRuntime) { self.runtime = runtime }
+    init(pool: PostgresPool, outbox: EventOutbox, logger: Logger) {
+        self.pool = pool
+        self.outbox = outbox
+        self.logger = logger
+    }
 
     func nudge() { wake.fire() }
 
@@ -22,7 +28,7 @@ final class TimerFiring: Service, Sendable {
                 let fired = try await fireDue()
                 if fired == 0 { await wake.wait(upTo: .seconds(1)) }
             } catch {
-                runtime.logger.warning("timer firing failed; will retry", metadata: ["error": "\(error)"])
+                logger.warning("timer firing failed; will retry", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
             }
         }
@@ -30,8 +36,8 @@ final class TimerFiring: Service, Sendable {
 
     /// Fires up to one batch of due timers; returns how many emitted an event.
     func fireDue() async throws -> Int {
-        let now = runtime.clock.now
-        let fired = try await runtime.pool.withTransaction { connection -> Int in
+        let (outbox, now) = (self.outbox, self.outbox.clock.now)
+        let fired = try await pool.withTransaction { connection -> Int in
             let due = try await connection.query("""
                 select agreement_id, signing_round from timers
                 where status = 'pending' and due_at <= \(now)
@@ -53,8 +59,7 @@ final class TimerFiring: Service, Sendable {
                         """)
                     continue
                 }
-                let records = try events.map { try runtime.outboxRecord(for: $0) }
-                try await Outbox.append(records, on: connection)
+                let records = try await outbox.append(events.map { .agreement($0) }, on: connection)
                 try await connection.execute("""
                     update timers set status = 'fired', event_id = \(records.last?.eventID), note = 'auto-confirmation emitted', updated_at = now()
                     where agreement_id = \(id.uuid) and signing_round = \(round)
@@ -64,8 +69,8 @@ final class TimerFiring: Service, Sendable {
             return fired
         }
         if fired > 0 {
-            runtime.logger.info("auto-confirmations emitted", metadata: ["count": "\(fired)"])
-            runtime.relay.nudge()
+            logger.info("auto-confirmations emitted", metadata: ["count": "\(fired)"])
+            outbox.committed()
         }
         return fired
     }

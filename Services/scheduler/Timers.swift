@@ -5,7 +5,9 @@ import WangqianPostgres
 
 /// The auto-confirmation timers (用人单位审核完成七日后自动进行确认), kept in the scheduler's database so they
 /// survive restarts. One timer per (agreement, signing round): a re-signing starts a new one.
-enum Timers {
+struct Timers: TimerRecords {
+    let pool: PostgresPool
+
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 100, name: "timers", sql: """
             create table timers (
@@ -59,7 +61,7 @@ enum Timers {
         var note: String?
     }
 
-    static func list(agreement: UUID?, pool: PostgresPool) async throws -> [Timer] {
+    func list(agreement: UUID?) async throws -> [Timer] {
         let rows = try await pool.query("""
             select * from timers where (\(agreement)::uuid is null or agreement_id = \(agreement))
             order by due_at limit 500
@@ -71,15 +73,15 @@ enum Timers {
         }
     }
 
-    static func restoreClock(_ runtime: ServiceRuntime) async throws {
-        guard runtime.config.clockControlEnabled,
-              let row = try await runtime.pool.query("select offset_seconds from clock").first else { return }
-        runtime.clock.advance(by: try row.decode("offset_seconds", as: Double.self) - runtime.clock.offsetSeconds)
+    /// Sets `clock` to the offset saved last (the controllable clock of tests and demos survives a restart).
+    func restore(_ clock: ServiceClock) async throws {
+        guard let row = try await pool.query("select offset_seconds from clock").first else { return }
+        clock.advance(by: try row.decode("offset_seconds", as: Double.self) - clock.offsetSeconds)
     }
 
-    static func saveClock(_ runtime: ServiceRuntime) async throws {
-        try await runtime.pool.execute("""
-            insert into clock (id, offset_seconds) values (1, \(runtime.clock.offsetSeconds))
+    func save(_ clock: ServiceClock) async throws {
+        try await pool.execute("""
+            insert into clock (id, offset_seconds) values (1, \(clock.offsetSeconds))
             on conflict (id) do update set offset_seconds = excluded.offset_seconds
             """)
     }

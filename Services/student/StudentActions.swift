@@ -5,12 +5,13 @@ import ServiceKit
 /// What a student can do, for the JSON API (`StudentRoutes`) and the portal (`StudentPortal`) alike: each step
 /// in one place, deciding nothing itself (the decider does).
 struct StudentActions: Sendable {
-    let runtime: ServiceRuntime
-    var commands: AgreementCommands { AgreementCommands(runtime: runtime) }
+    let students: any StudentRecords
+    let agreements: any AgreementReading
+    let commands: AgreementCommands
 
     /// The caller, who must be a student on the roster.
     func student(_ identity: Identity) async throws -> StudentSnapshot {
-        guard let student = try await StudentStore.student(identity.subject, pool: runtime.pool) else {
+        guard let student = try await students.student(identity.subject) else {
             throw APIError(.notFound, code: "student_not_found", message: "没有找到你的学籍信息，请联系学院老师")
         }
         return student
@@ -28,21 +29,20 @@ struct StudentActions: Sendable {
     }
 
     func agreement(of student: StudentSnapshot) async throws -> Agreement? {
-        try await AgreementProjection.load(AgreementID.forStudent(student.studentID), on: runtime.pool)
+        try await agreements.agreement(AgreementID.forStudent(student.studentID))
     }
 
     func notices(of student: StudentSnapshot) async throws -> StudentStore.Notices {
-        try await StudentStore.notices(student.studentID, pool: runtime.pool)
+        try await students.notices(student.studentID)
     }
 
     func acknowledge(_ student: StudentSnapshot, signingNotice: Bool, breachExplanation: Bool) async throws {
-        try await StudentStore.acknowledge(student.studentID, signingNotice: signingNotice,
-                                           breachExplanation: breachExplanation, pool: runtime.pool)
+        try await students.acknowledge(student.studentID, signingNotice: signingNotice, breachExplanation: breachExplanation)
     }
 
     func searchEmployers(_ query: String, limit: Int = 20) async throws -> [EmployerSnapshot] {
         try checked { () throws(AgreementRefusal) in try AgreementValidation.validate(query: query, field: "q") }
-        return try await StudentStore.searchEmployers(query, limit: min(max(limit, 1), 100), pool: runtime.pool)
+        return try await students.searchEmployers(query, limit: min(max(limit, 1), 100))
     }
 
     /// 确定: saves the draft with an approved employer.
@@ -50,7 +50,7 @@ struct StudentActions: Sendable {
         try checked { () throws(AgreementRefusal) in
             try AgreementValidation.validate(identifier: draft.employerID, field: "employerID", label: "签约单位")
         }
-        guard let employer = try await StudentStore.selectableEmployer(draft.employerID, pool: runtime.pool) else {
+        guard let employer = try await students.selectableEmployer(draft.employerID) else {
             throw APIError(.unprocessableContent, code: "employer_not_available", message: "所选单位不存在或尚未通过审核", field: "employerID")
         }
         let form = StudentForm(mobile: draft.mobile, email: draft.email, personalOpinion: draft.personalOpinion ?? StudentForm.defaultOpinion,

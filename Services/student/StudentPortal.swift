@@ -7,17 +7,17 @@ import ServiceKit
 /// 用户中心 → 我的签约, for a person in a browser (mostly on a phone): the same steps as `StudentRoutes`, through
 /// `StudentActions`.
 struct StudentPortal: Sendable {
-    let runtime: ServiceRuntime
     let portal: Portal
-    var actions: StudentActions { StudentActions(runtime: runtime) }
+    let actions: StudentActions
+    var agreements: any AgreementReading { actions.agreements }
     let verification: PrintVerification
     static let roles: Set<Role> = [.student]
 
-    init(runtime: ServiceRuntime) throws {
-        self.runtime = runtime
-        verification = PrintVerification(secret: runtime.config.verifySecret)
+    init(parts: Portal.Parts, actions: StudentActions, verification: PrintVerification) throws {
+        self.actions = actions
+        self.verification = verification
         portal = Portal(
-            name: "student", title: "学生", runtime: runtime, views: try PortalViews(Self.templates),
+            name: "student", title: "学生", parts: parts, views: try PortalViews(Self.templates),
             messages: ["saved": "已保存（草稿未发送给用人单位）。核对无误后请点击“正式提交”。",
                        "submitted": "已正式提交，等待用人单位签约。",
                        "confirmed": "已确定签约信息，等待学院审核。",
@@ -27,9 +27,9 @@ struct StudentPortal: Sendable {
 
     func add(to router: Router<AppRequestContext>) {
         portal.addCommonRoutes(to: router)
-        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [runtime] search in
-            let students = if let search { try await StudentStore.student(search, pool: runtime.pool).map { [$0] } ?? [] }
-                else { try await StudentStore.sampleStudents(limit: 12, pool: runtime.pool) }
+        portal.addSignOnRoutes(to: router, signOn: portal.signOn(development: { [students = actions.students] search in
+            let students = if let search { try await students.student(search).map { [$0] } ?? [] }
+                else { try await students.sampleStudents(limit: 12) }
             return students.map {
                 DevelopmentSignOn.Choice(identity: Identity(role: .student, subject: $0.studentID),
                                          label: "\($0.name) · \($0.collegeName) · \($0.reviewStatus.rawValue)")
@@ -146,7 +146,7 @@ struct StudentPortal: Sendable {
         let student = try await actions.student(request.caller)
         let notices = try await actions.notices(of: student)
         let agreement = try await actions.agreement(of: student)
-        let timeline = try await agreement.asyncMap { try await AgreementProjection.timeline($0.id, on: runtime.pool) }
+        let timeline = try await agreement.asyncMap { try await agreements.timeline($0.id, employerUpTo: nil) }
         let state = agreement?.status
         let editable = state.map(\.allowsEmployerChange) ?? true
         let submitWhy: String? =

@@ -5,8 +5,9 @@ import ServiceKit
 
 /// 用户中心 → 我的签约. Every route is the calling student's own: the student ID comes from the token only.
 struct StudentRoutes: Sendable {
-    let runtime: ServiceRuntime
-    var actions: StudentActions { StudentActions(runtime: runtime) }
+    let tokens: TokenAuthority
+    let actions: StudentActions
+    var agreements: any AgreementReading { actions.agreements }
 
     struct Me: ResponseEncodable {
         var student: StudentSnapshot
@@ -42,7 +43,7 @@ struct StudentRoutes: Sendable {
             guard let agreement = try await actions.agreement(of: student) else {
                 throw APIError.notFound("尚未填写签约信息")
             }
-            return try await AgreementView.load(agreement, runtime: runtime)
+            return try await agreements.view(of: agreement)
         }
         router.put("/v1/agreement/draft") { request, context -> Response in
             let student = try await self.student(request)
@@ -62,10 +63,10 @@ struct StudentRoutes: Sendable {
 
     /// The caller, who must be a student on the roster.
     private func student(_ request: Request) async throws -> StudentSnapshot {
-        try await actions.student(try await runtime.tokens.authenticate(request, allowing: [.student]))
+        try await actions.student(try await tokens.authenticate(request, allowing: [.student]))
     }
 
     private func respond(_ result: CommandResult) async throws -> Response {
-        try await CommandResponse.from(result, runtime: runtime)
+        try await CommandResponse.from(result, views: agreements)
     }
 }

@@ -2,6 +2,7 @@ import AgreementContract
 import AgreementDomain
 import Foundation
 import Hummingbird
+import PortalKit
 import ServiceKit
 import WangqianPostgres
 
@@ -12,9 +13,11 @@ enum StudentService {
         let consumers = runtime.consumers(
             otherTopics: [runtime.topics.studentRoster, runtime.topics.employerRegistry],
             onOther: { events, connection in try await StudentStore.apply(events, on: connection) })
+        let actions = StudentActions(students: StudentStore(pool: runtime.pool), agreements: runtime.agreements, commands: runtime.commands)
         let router = runtime.makeRouter()
-        StudentRoutes(runtime: runtime).add(to: router)
-        try StudentPortal(runtime: runtime).add(to: router)
+        StudentRoutes(tokens: runtime.tokens, actions: actions).add(to: router)
+        try StudentPortal(parts: runtime.portalParts, actions: actions,
+                          verification: PrintVerification(secret: runtime.config.verifySecret)).add(to: router)
         return runtime.application(router: router, services: consumers,
                                    openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
                                    commandRoles: [.student])

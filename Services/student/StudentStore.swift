@@ -6,7 +6,9 @@ import WangqianPostgres
 
 /// The student service's own tables: the roster and employer registry as published on their topics,
 /// and which notices each student has read.
-enum StudentStore {
+struct StudentStore: StudentRecords {
+    let pool: PostgresPool
+
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 100, name: "student reference data", sql: """
             create extension if not exists pg_trgm;
@@ -102,13 +104,13 @@ enum StudentStore {
             """)
     }
 
-    static func student(_ id: String, pool: PostgresPool) async throws -> StudentSnapshot? {
+    func student(_ id: String) async throws -> StudentSnapshot? {
         try await pool.query("select snapshot from students where student_id = \(id)").first?
             .decode("snapshot", as: PostgresJSON<StudentSnapshot>.self).value
     }
 
     /// A few students to offer on the development login page: some who may sign, one who may not.
-    static func sampleStudents(limit: Int, pool: PostgresPool) async throws -> [StudentSnapshot] {
+    func sampleStudents(limit: Int) async throws -> [StudentSnapshot] {
         try await pool.query("""
             (select snapshot from students where snapshot->>'reviewStatus' = any(\(SourceReviewStatus.allCases.filter(\.permitsSigning).map(\.rawValue))::text[])
              order by student_id limit \(limit))
@@ -119,14 +121,14 @@ enum StudentStore {
     }
 
     /// An employer students may choose: registered, approved and not suspended.
-    static func selectableEmployer(_ id: String, pool: PostgresPool) async throws -> EmployerSnapshot? {
+    func selectableEmployer(_ id: String) async throws -> EmployerSnapshot? {
         try await pool.query("select snapshot from employers where employer_id = \(id) and approved and not suspended and snapshot is not null").first?
             .decode("snapshot", as: PostgresJSON<EmployerSnapshot>.self).value
     }
 
     /// 模糊查询: every whitespace-separated term must occur in the name or credit code, or the name must contain the
     /// query's characters in order (so 深腾讯 finds 深圳市腾讯计算机系统有限公司). Closest names first.
-    static func searchEmployers(_ query: String, limit: Int, pool: PostgresPool) async throws -> [EmployerSnapshot] {
+    func searchEmployers(_ query: String, limit: Int) async throws -> [EmployerSnapshot] {
         let terms = query.split(whereSeparator: { $0.isWhitespace }).map(String.init).prefix(5)
         let rows: PostgresRows
         if terms.isEmpty {
@@ -154,14 +156,14 @@ enum StudentStore {
         var both: Bool { signingNotice && breachExplanation }
     }
 
-    static func notices(_ studentID: String, pool: PostgresPool) async throws -> Notices {
+    func notices(_ studentID: String) async throws -> Notices {
         guard let row = try await pool.query("""
             select signing_notice_at is not null as s, breach_explanation_at is not null as b from notices where student_id = \(studentID)
             """).first else { return Notices(signingNotice: false, breachExplanation: false) }
         return Notices(signingNotice: try row.decode("s"), breachExplanation: try row.decode("b"))
     }
 
-    static func acknowledge(_ studentID: String, signingNotice: Bool, breachExplanation: Bool, pool: PostgresPool) async throws {
+    func acknowledge(_ studentID: String, signingNotice: Bool, breachExplanation: Bool) async throws {
         try await pool.execute("""
             insert into notices (student_id, signing_notice_at, breach_explanation_at)
             values (\(studentID), \(signingNotice ? Date() : nil), \(breachExplanation ? Date() : nil))

@@ -31,12 +31,27 @@ public struct Portal: Sendable {
     /// a form may be redirected on to the other portals (their origins differ when they run on their own ports).
     let contentSecurityPolicy: String
 
-    public init(name: String, title: String, runtime: ServiceRuntime, views: PortalViews,
+    /// What every portal is built from, taken from the service's runtime in its `build` function.
+    public struct Parts: Sendable {
+        public var settings: ServiceConfiguration.PortalSettings
+        var tokens: TokenAuthority
+        var logger: Logger
+        /// A portal session lasts two hours at most, and never longer than a token may.
+        var sessionLifetime: TimeInterval
+
+        public init(settings: ServiceConfiguration.PortalSettings, tokens: TokenAuthority, logger: Logger, tokenMaxLifetime: TimeInterval) {
+            self.settings = settings
+            self.tokens = tokens
+            self.logger = logger
+            self.sessionLifetime = min(2 * 3600, tokenMaxLifetime)
+        }
+    }
+
+    public init(name: String, title: String, parts: Parts, views: PortalViews,
                 messages: [String: String] = [:],
                 navigation: @escaping @Sendable (Identity) async throws -> [NavItem]) {
-        self.init(name: name, title: title, settings: runtime.config.portal, tokens: runtime.tokens, logger: runtime.logger,
-                  views: views, sessionLifetime: min(2 * 3600, runtime.config.tokenMaxLifetime), messages: messages,
-                  navigation: navigation)
+        self.init(name: name, title: title, settings: parts.settings, tokens: parts.tokens, logger: parts.logger,
+                  views: views, sessionLifetime: parts.sessionLifetime, messages: messages, navigation: navigation)
     }
 
     /// A portal from its parts (tests build one without a database or broker).

@@ -26,9 +26,20 @@ public struct CommandFailed: Error, Sendable {
 /// whatever the command needs written with them, then a bounded wait until the log has spoken through our own
 /// projection.
 public struct AgreementCommands: Sendable {
-    let runtime: ServiceRuntime
+    let pool: PostgresPool
+    let agreements: any AgreementReading
+    let outbox: EventOutbox
+    let arrivals: EventArrivals
+    /// How long a command waits for its outcome before answering `pending`.
+    let wait: Duration
 
-    public init(runtime: ServiceRuntime) { self.runtime = runtime }
+    public init(pool: PostgresPool, agreements: any AgreementReading, outbox: EventOutbox, arrivals: EventArrivals, wait: Duration) {
+        self.pool = pool
+        self.agreements = agreements
+        self.outbox = outbox
+        self.arrivals = arrivals
+        self.wait = wait
+    }
 
     /// Extra writes of the issuing service, committed atomically with the outbox.
     public typealias AlsoWrite = @Sendable (PostgresConnection, [AgreementEvent]) async throws -> Void
@@ -36,7 +47,7 @@ public struct AgreementCommands: Sendable {
     /// Loads the agreement `id` (none yet is fine for a first draft) and runs `command` on it.
     public func execute(_ command: AgreementCommand, on id: AgreementID, by actor: Actor,
                         alsoWrite: AlsoWrite? = nil) async throws -> CommandResult {
-        try await execute(on: try await AgreementProjection.load(id, on: runtime.pool), id: id, by: actor,
+        try await execute(on: try await agreements.agreement(id), id: id, by: actor,
                           { _ in command }, alsoWrite: alsoWrite)
     }
 
@@ -53,35 +64,35 @@ public struct AgreementCommands: Sendable {
         _ prepare: @escaping @Sendable (PostgresConnection) async throws -> AgreementCommand,
         alsoWrite: AlsoWrite? = nil
     ) async throws -> CommandResult {
-        let (runtime, now) = (self.runtime, self.runtime.clock.now)
+        let (outbox, arrivals, now) = (self.outbox, self.arrivals, self.outbox.clock.now)
         let commandID = UUIDBox()
         do {
-            try await runtime.pool.withTransaction { connection in
+            try await pool.withTransaction { connection in
                 let command = try await prepare(connection)
                 let events = try AgreementDecider.decide(command, by: actor, state: state, now: now)
                 guard !events.isEmpty else { return }
-                let records = try events.map { try runtime.outboxRecord(for: $0) }
+                let records = try events.map { event throws(APIError) in try outbox.record(for: event) }
                 // Registered before the outbox is written, so the arrival cannot be missed.
-                runtime.arrivals.register(records.last!.eventID)
+                arrivals.register(records.last!.eventID)
                 commandID.set(records.last!.eventID)
                 try await Outbox.append(records, on: connection)
                 try await alsoWrite?(connection, events)
             }
         } catch {
-            if let id = commandID.value { runtime.arrivals.forget(id) }
+            if let id = commandID.value { arrivals.forget(id) }
             throw error
         }
         guard let id = commandID.value else { return .unchanged(state) }
-        runtime.relay.nudge()
+        outbox.committed()
         return try await awaitOutcome(id)
     }
 
     /// Waits for our projection to apply or refuse `commandID`; throws the refusal when the log refused it.
     func awaitOutcome(_ commandID: UUID) async throws -> CommandResult {
-        _ = await runtime.arrivals.wait(for: commandID, upTo: runtime.config.commandWait)
-        switch try await AgreementProjection.outcome(of: commandID, on: runtime.pool) {
+        _ = await arrivals.wait(for: commandID, upTo: wait)
+        switch try await agreements.outcome(of: commandID) {
         case nil:
-            if let reason = try await Outbox.parkReason(of: commandID, on: runtime.pool) { throw CommandFailed(reason: reason) }
+            if let reason = try await agreements.parkReason(of: commandID) { throw CommandFailed(reason: reason) }
             return .pending(commandID: commandID)
         case let (_, refusal?, _)?:
             throw refusal

@@ -8,16 +8,16 @@ public struct CommandResponse: ResponseEncodable, Sendable {
     public var commandId: String?
     public var agreement: AgreementView?
 
-    public static func from(_ result: CommandResult, runtime: ServiceRuntime) async throws -> Response {
+    public static func from(_ result: CommandResult, views agreements: any AgreementReading) async throws -> Response {
         let body: CommandResponse
         var status = HTTPResponse.Status.ok
         var location: String?
         switch result {
         case .unchanged(let agreement):
             body = CommandResponse(outcome: "unchanged", commandId: nil,
-                                   agreement: try await agreement.asyncMap { try await AgreementView.load($0, runtime: runtime) })
+                                   agreement: try await agreement.asyncMap { try await agreements.view(of: $0) })
         case .applied(let id, let agreement):
-            body = CommandResponse(outcome: "applied", commandId: id.wire, agreement: try await AgreementView.load(agreement, runtime: runtime))
+            body = CommandResponse(outcome: "applied", commandId: id.wire, agreement: try await agreements.view(of: agreement))
         case .pending(let id):
             body = CommandResponse(outcome: "pending", commandId: id.wire, agreement: nil)
             status = .accepted

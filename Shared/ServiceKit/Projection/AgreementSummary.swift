@@ -18,10 +18,9 @@ public struct AgreementSummary: Codable, Sendable {
 
     /// Lists agreements in `statuses`, optionally only one employer's or one college's, optionally matching
     /// `query` against the student's name or ID (or the agreement number). Newest first, at most `limit`.
-    public static func search(
-        on pool: PostgresPool, employerID: String? = nil, collegeCode: String? = nil, statuses: [AgreementStatus],
-        query: String?, studentID: String? = nil, agreementNumber: String? = nil, limit: Int = 200
-    ) async throws -> [AgreementSummary] {
+    static func search(_ search: AgreementSearch, on pool: PostgresPool) async throws -> [AgreementSummary] {
+        let (employerID, collegeCode, statuses, query) = (search.employerID, search.collegeCode, search.statuses, search.query)
+        let (studentID, agreementNumber, limit) = (search.studentID, search.agreementNumber, search.limit)
         let pattern = query.map { "%\($0.likeEscaped)%" }
         // An employer's lists show what EmployerVisibility lets it see, in the status it sees.
         let rows = try await pool.query("""

@@ -7,7 +7,9 @@ import ServiceLifecycle
 import WangqianKafka
 import WangqianPostgres
 
-/// The parts every service is made of, built once at start-up from its configuration.
+/// The parts every service is made of, built once at start-up from its configuration: the composition root.
+/// A service's `build` function takes the parts its routes, portal and stores need from it and hands each only
+/// those; nothing below `build` sees the runtime.
 ///
 /// Start order: database (and migrations), Kafka (topics, producer), then the consumer and the outbox relay,
 /// then HTTP; Hummingbird's service group shuts them down in reverse order on SIGTERM.
@@ -25,8 +27,12 @@ public final class ServiceRuntime: Sendable {
     public let arrivals: EventArrivals
     public let tokens: TokenAuthority
     public let clock: ServiceClock
-    /// CloudEvents `source` of what this service emits, e.g. `/wangqian/student`.
-    public let source: String
+    /// Where this service's events go (encoded, signed, appended in the writer's transaction).
+    public let outbox: EventOutbox
+    /// The shared agreement projection's reads.
+    public let agreements: AgreementStore
+    /// Agreement commands: decided once, recorded with the outbox, awaited through our own projection.
+    public let commands: AgreementCommands
     let routeTable = RouteTable()
 
     /// The migrations every service has (outbox, consumer bookkeeping, agreement projection); services add
@@ -65,8 +71,11 @@ public final class ServiceRuntime: Sendable {
         self.progress = ConsumerProgress()
         self.arrivals = arrivals
         self.tokens = tokens
-        self.clock = ServiceClock(offsetSeconds: config.clockOffsetSeconds)
-        self.source = "/wangqian/\(config.service)"
+        let clock = ServiceClock(offsetSeconds: config.clockOffsetSeconds)
+        self.clock = clock
+        self.outbox = EventOutbox(clock: clock, source: "/wangqian/\(config.service)", keys: config.eventKeys, topics: topics, relay: relay)
+        self.agreements = AgreementStore(pool: pool)
+        self.commands = AgreementCommands(pool: pool, agreements: agreements, outbox: outbox, arrivals: arrivals, wait: config.commandWait)
     }
 
     static func producerFactory(_ config: ServiceConfiguration, _ suffix: String, _ logger: Logger) -> @Sendable () throws -> KafkaProducer {
@@ -108,28 +117,6 @@ public final class ServiceRuntime: Sendable {
         let tokens = try await TokenAuthority(secret: config.jwtSecret, maxLifetime: config.tokenMaxLifetime)
         return ServiceRuntime(config: config, logger: logger, pool: pool, producer: producer, bulkProducer: bulkProducer, tokens: tokens)
     }
-
-    /// Encodes an event as a signed CloudEvent Kafka record for the outbox. An event over the contract's size
-    /// limit is refused here, before it is recorded (422): the broker would refuse it later, for ever.
-    public func outboxRecord(for event: ContractEvent) throws(APIError) -> OutboxRecord {
-        let id = UUID()
-        let parts = CloudEvent.encode(event, id: id, source: source, time: clock.now)
-        let size = EventLimits.size(key: parts.key, value: parts.value, headers: parts.headers)
-        guard size <= EventLimits.maxRecordBytes - 1024 else {
-            throw APIError(.unprocessableContent, code: "event_too_large",
-                           message: "内容过多，无法保存（事件大小 \(size) 字节，上限 \(EventLimits.maxRecordBytes - 1024) 字节）")
-        }
-        let headers: [(String, [UInt8])]
-        do { headers = try keys.sign(headers: parts.headers, value: parts.value) } catch {
-            throw APIError(.internalServerError, code: "internal", message: "系统繁忙，请稍后重试")
-        }
-        return OutboxRecord(
-            eventID: id, topic: topics.name(for: event), key: parts.key,
-            headers: Dictionary(headers.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a }),
-            value: parts.value)
-    }
-
-    public func outboxRecord(for event: AgreementEvent) throws(APIError) -> OutboxRecord { try outboxRecord(for: .agreement(event)) }
 
     /// This service's signing key and every emitter's public key.
     public var keys: EventKeyRing { config.eventKeys }
@@ -205,7 +192,9 @@ public final class ServiceRuntime: Sendable {
     /// - Parameter commandRoles: the roles this service takes commands from (who may look up their outcomes).
     public func application(router: Router<AppRequestContext>, services: [any Service], openAPI: String,
                             commandRoles: Set<Role>) -> some ApplicationProtocol {
-        addCommonRoutes(to: router, openAPI: openAPI, commandRoles: commandRoles)
+        CommonRoutes(tokens: tokens, agreements: agreements,
+                     health: ServiceHealth(service: config.service, profile: config.profile, pool: pool, progress: progress),
+                     openAPI: openAPI, commandRoles: commandRoles).add(to: router)
         routeTable.load(from: router)
         return Application(
             responder: HeadAsGetResponder(router.buildResponder()),
