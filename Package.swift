@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests", dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres",
                                                     .product(name: "HummingbirdTesting", package: "hummingbird")],
-            path: "Tests/ServiceKitTests"),
+            path: "Tests/ServiceKitTests", resources: [.copy("Golden")]),
         .testTarget(name: "QRCodeTests", dependencies: ["WangqianQRCode"], path: "Tests/QRCodeTests"),
         .testTarget(
             name: "PortalKitTests",

@@ -8,6 +8,11 @@ import WangqianPostgres
 /// per test.
 enum BrokerAndDatabase {
     static func withFixture(logger: Logger, _ body: (PostgresPool, KafkaProducer, String) async throws -> Void) async throws {
+        try await withFixture(logger: logger) { pool, producer, topic, _ in try await body(pool, producer, topic) }
+    }
+
+    /// The same, also handing the body the database's configuration (for what opens connections of its own).
+    static func withFixture(logger: Logger, _ body: (PostgresPool, KafkaProducer, String, PostgresConfig) async throws -> Void) async throws {
         let name = "wq_sk_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = PostgresPool(config: PostgresConfig.fromEnvironment(database: "postgres"), logger: logger)
         try await admin.execute("create database \(identifier: name)")
@@ -18,7 +23,7 @@ enum BrokerAndDatabase {
             try await PostgresMigrator.run(ServiceRuntime.baseMigrations, on: pool, logger: logger)
             let topic = "servicekit-test-\(UUID().uuidString.lowercased())"
             try await KafkaAdmin.createTopics([.init(name: topic, partitions: 1)], config: kafka, logger: logger)
-            try await body(pool, producer, topic)
+            try await body(pool, producer, topic, PostgresConfig.fromEnvironment(database: name))
         } catch {
             await cleanUp()
             throw error

@@ -17,7 +17,8 @@ import WangqianPostgres
 ///    since step 2 began are applied too, so the new tables stand exactly where its stored offsets do, and the
 ///    tables are swapped; the old ones are dropped. The consumer then goes on from its offsets, on the new tables.
 ///
-/// Only the shared projection is rebuilt: what a service keeps besides it (agreement numbers, timers) stays.
+/// Only the shared projection is rebuilt: what a service keeps besides it (agreement numbers, timers) stays. The
+/// swap records the projection's new format (``ProjectionFormat``).
 public struct ProjectionRebuild: Sendable {
     /// Where the rebuild stands, reported as it goes.
     public struct Progress: Sendable, CustomStringConvertible {
@@ -107,6 +108,7 @@ public struct ProjectionRebuild: Sendable {
                 alter table public.agreement_history set schema \(Self.retired);
                 alter table \(Self.schema).agreements set schema public;
                 alter table \(Self.schema).agreement_history set schema public;
+                update public.projection_format set state_format = \(ProjectionFormat.current) where id = 1;
                 drop schema \(Self.retired) cascade;
                 drop schema \(Self.schema);
                 commit;

@@ -38,7 +38,7 @@ public final class ServiceRuntime: Sendable {
     /// The migrations every service has (outbox, consumer bookkeeping, agreement projection); services add
     /// their own with versions from 100 on.
     public static let baseMigrations: [PostgresMigration] =
-        (Outbox.migrations + EventConsumer<ContractEvent>.migrations + AgreementProjection.migrations).sorted { $0.version < $1.version }
+        (Outbox.migrations + EventConsumer<ContractEvent>.migrations + AgreementProjection.migrations + ProjectionFormat.migrations).sorted { $0.version < $1.version }
 
     private init(config: ServiceConfiguration, logger: Logger, pool: PostgresPool, producer: KafkaProducer,
                  bulkProducer: KafkaProducer, tokens: TokenAuthority) {
@@ -110,6 +110,10 @@ public final class ServiceRuntime: Sendable {
         try await KafkaAdmin.createTopics(
             topics.all.map { KafkaAdmin.TopicSpec(name: $0.name, partitions: Int32($0.partitions)) },
             config: config.kafka, logger: logger)
+        try await ProjectionFormat.ensureCurrent(
+            pool: pool, rebuild: ProjectionRebuild(postgres: config.postgres, kafka: config.kafka, topic: topics.agreementEvents,
+                                                   keys: config.eventKeys, logger: logger),
+            logger: logger)
         let producer = try KafkaProducer.make(config: config.producerKafka, logger: logger)
         var bulkConfig = config.producerKafka
         bulkConfig.clientId += "-bulk"
