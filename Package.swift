@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["WangqianKafka"], path: "Tests/KafkaTests"),
         .testTarget(name: "PostgresTests", dependencies: ["WangqianPostgres"], path: "Tests/PostgresTests"),
         .testTarget(
-            name: "ServiceKitTests", dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres",
+            name: "ServiceKitTests", dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres", "ServiceTestSupport",
                                                     .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/ServiceKitTests", resources: [.copy("Golden")]),
         .testTarget(name: "QRCodeTests", dependencies: ["WangqianQRCode"], path: "Tests/QRCodeTests"),

@@ -88,7 +88,7 @@ struct CollegeActions: Sendable {
     }
 
     /// The roster upload's answer: how many rows were imported and rejected, and why, row by row.
-    struct ImportReport: ResponseEncodable, Sendable { var imported: Int; var rejected: Int; var rows: [RosterCSV.RowResult] }
+    struct ImportReport: Codable, ResponseEncodable, Sendable { var imported: Int; var rejected: Int; var rows: [RosterCSV.RowResult] }
 
     /// Imports a roster CSV: the valid rows are stored and published, the others reported.
     func importRoster(_ text: String) async throws -> ImportReport {

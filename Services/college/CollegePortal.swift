@@ -161,7 +161,7 @@ struct CollegePortal: Sendable {
                 throw APIError.validation("请选择要上传的 CSV 文件", field: "file")
             }
             let report = try await run(try CollegeActions.csvText(file.bytes))
-            let rejected = report.rows.filter { $0.outcome != "imported" }
+            let rejected = report.rows.filter { $0.outcome != .imported }
             let model = UploadModel(base: portal.path(""), csrf: request.csrf, action: action, roster: roster, report: .init(
                 imported: report.imported, rejected: report.rejected, filename: file.filename,
                 rows: rejected.map { .init(row: $0.row, id: $0.studentID ?? "", error: $0.error ?? "") },
@@ -217,7 +217,7 @@ struct CollegePortal: Sendable {
             statusName = s.statusName
             agreementNumber = s.agreementNumber ?? ""
             updatedAt = AgreementDisplay.time(s.updatedAt)
-            canFile = s.status == AgreementStatus.printed.rawValue
+            canFile = s.status == .printed
         }
     }
     struct ListModel: Sendable {

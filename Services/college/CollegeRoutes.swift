@@ -14,9 +14,9 @@ struct CollegeRoutes: Sendable {
     struct ReviewRequest: Decodable { var contactPerson: String; var contactPhone: String; var postalCode: String; var mailingAddress: String }
     struct ReasonRequest: Decodable { var reason: String }
     struct ReprintRequest: Decodable { var extraCopies: Int; var reason: String }
-    struct Prefill: ResponseEncodable { var review: CollegeReview? }
-    struct AgreementList: ResponseEncodable { var agreements: [AgreementSummary] }
-    struct RosterRecord: ResponseEncodable { var student: StudentSnapshot }
+    struct Prefill: Codable, ResponseEncodable { var review: CollegeReview? }
+    struct AgreementList: Codable, ResponseEncodable { var agreements: [AgreementSummary] }
+    struct RosterRecord: Codable, ResponseEncodable { var student: StudentSnapshot }
 
     func add(to router: Router<AppRequestContext>) {
         router.post("/v1/roster/import") { request, context -> CollegeActions.ImportReport in

@@ -8,10 +8,11 @@ import Foundation
 enum RosterCSV {
     static let columns = ["studentID", "name", "gender", "collegeCode", "collegeName", "major", "degree", "graduationYear", "reviewStatus"]
 
-    struct RowResult: Encodable, Sendable {
+    struct RowResult: Codable, Sendable {
         var row: Int
         var studentID: String?
-        var outcome: String
+        enum Outcome: String, Codable, CaseIterable, Sendable { case imported, rejected }
+        var outcome: Outcome
         var error: String?
     }
 
@@ -42,7 +43,7 @@ enum RosterCSV {
             let id = field("studentID")
             func reject(_ reason: String) {
                 let shownID = id.isEmpty || AgreementValidation.containsForbiddenControl(id) ? nil : String(id.prefix(AgreementValidation.maxStudentIDLength))
-                rows.append(RowResult(row: rowNumber, studentID: shownID, outcome: "rejected", error: reason))
+                rows.append(RowResult(row: rowNumber, studentID: shownID, outcome: .rejected, error: reason))
             }
             guard !id.isEmpty else { reject("缺少学号"); continue }
             guard !seen.contains(id) else { reject("学号在文件中重复"); continue }
@@ -57,7 +58,7 @@ enum RosterCSV {
             if let problem = AgreementValidation.problems(in: student).first { reject(problem.message); continue }
             seen.insert(id)
             students.append(student)
-            rows.append(RowResult(row: rowNumber, studentID: id, outcome: "imported", error: nil))
+            rows.append(RowResult(row: rowNumber, studentID: id, outcome: .imported, error: nil))
         }
         return Parsed(students: students, rows: rows)
     }

@@ -47,7 +47,7 @@ struct StaffDirectory: StaffRecords {
             let id = field("staffID")
             func reject(_ reason: String) {
                 let shown = id.isEmpty || AgreementValidation.containsForbiddenControl(id) ? nil : String(id.prefix(AgreementValidation.maxStudentIDLength))
-                rows.append(.init(row: i + 2, studentID: shown, outcome: "rejected", error: reason))
+                rows.append(.init(row: i + 2, studentID: shown, outcome: .rejected, error: reason))
             }
             guard !seen.contains(id) || id.isEmpty else { reject("工号在文件中重复"); continue }
             guard let role = StaffMember.Role(rawValue: field("role")) ?? (field("role") == "counselor" ? .counselor : field("role") == "office" ? .office : nil) else {
@@ -58,7 +58,7 @@ struct StaffDirectory: StaffRecords {
             if let problem = AgreementValidation.problems(in: member).first { reject(problem.message); continue }
             seen.insert(id)
             members.append(member)
-            rows.append(.init(row: i + 2, studentID: id, outcome: "imported", error: nil))
+            rows.append(.init(row: i + 2, studentID: id, outcome: .imported, error: nil))
         }
         return Parsed(members: members, rows: rows)
     }

@@ -23,9 +23,12 @@ struct EmployerAccounts: EmployerRegistrations {
             """),
     ]
 
+    /// A registration waits for the employment office, which approves it.
+    enum Status: String, Codable, CaseIterable, Sendable { case pending, approved }
+
     struct Account: Codable, Sendable, ResponseEncodable {
         var employerID: String
-        var status: String
+        var status: Status
         var employer: EmployerSnapshot
         var registeredAt: Date
         var approvedAt: Date?
@@ -35,9 +38,9 @@ struct EmployerAccounts: EmployerRegistrations {
         try await pool.query("select * from employer_accounts where employer_id = \(id)").first.map(decode)
     }
 
-    func accounts(status: String?) async throws -> [Account] {
+    func accounts(status: Status?) async throws -> [Account] {
         let rows = if let status {
-            try await pool.query("select * from employer_accounts where status = \(status) order by registered_at")
+            try await pool.query("select * from employer_accounts where status = \(status.rawValue) order by registered_at")
         } else {
             try await pool.query("select * from employer_accounts order by registered_at")
         }
@@ -45,9 +48,11 @@ struct EmployerAccounts: EmployerRegistrations {
     }
 
     private func decode(_ row: PostgresRow) throws -> Account {
-        Account(employerID: try row.decode("employer_id"), status: try row.decode("status"),
-                employer: try row.decode("snapshot", as: PostgresJSON<EmployerSnapshot>.self).value,
-                registeredAt: try row.decode("registered_at"), approvedAt: try row.decode("approved_at"))
+        let status: String = try row.decode("status")
+        guard let known = Status(rawValue: status) else { throw PostgresError(code: .decoding, message: "unknown registration status \(status)") }
+        return Account(employerID: try row.decode("employer_id"), status: known,
+                       employer: try row.decode("snapshot", as: PostgresJSON<EmployerSnapshot>.self).value,
+                       registeredAt: try row.decode("registered_at"), approvedAt: try row.decode("approved_at"))
     }
 
     /// Registers, or updates the registration of, an employer. An approved employer's update is published as such.

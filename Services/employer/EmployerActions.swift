@@ -59,12 +59,14 @@ struct EmployerActions: Sendable {
     }
 
     /// One row of 批量签约's answer.
-    struct BatchResult: Encodable, Sendable {
+    struct BatchResult: Codable, Sendable {
+        /// Signed now, recorded but not applied yet, already signed, or refused (with the refusal).
+        enum Outcome: String, Codable, CaseIterable, Sendable { case applied, pending, unchanged, refused }
         var agreementID: String
-        var outcome: String
+        var outcome: Outcome
         var commandId: String?
         var error: ErrorBody?
-        struct ErrorBody: Encodable, Sendable { var code: String; var message: String }
+        struct ErrorBody: Codable, Sendable { var code: String; var message: String }
     }
 
     static let maxBatch = 200
@@ -91,16 +93,16 @@ struct EmployerActions: Sendable {
         do {
             let agreement = try await visible(raw, to: identity).current
             switch try await sign(agreement, opinion: opinion, supervisor: supervisor, corrected: nil, by: identity) {
-            case .applied(let id, _): return BatchResult(agreementID: raw, outcome: "applied", commandId: id.wire)
-            case .pending(let id): return BatchResult(agreementID: raw, outcome: "pending", commandId: id.wire)
-            case .unchanged: return BatchResult(agreementID: raw, outcome: "unchanged")
+            case .applied(let id, _): return BatchResult(agreementID: raw, outcome: .applied, commandId: id.wire)
+            case .pending(let id): return BatchResult(agreementID: raw, outcome: .pending, commandId: id.wire)
+            case .unchanged: return BatchResult(agreementID: raw, outcome: .unchanged)
             }
         } catch {
             if let error = APIError(mapping: error) {
-                return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: error.code, message: error.message))
+                return BatchResult(agreementID: raw, outcome: .refused, error: .init(code: error.code, message: error.message))
             }
             logger.error("batch signing item failed", metadata: ["error": "\(error)"])
-            return BatchResult(agreementID: raw, outcome: "refused", error: .init(code: "internal", message: "系统繁忙，请稍后重试"))
+            return BatchResult(agreementID: raw, outcome: .refused, error: .init(code: "internal", message: "系统繁忙，请稍后重试"))
         }
     }
 
@@ -116,4 +118,10 @@ struct EmployerActions: Sendable {
         }
         return account
     }
+}
+
+extension [EmployerActions.BatchResult] {
+    /// How many items had `outcome`: 批量签约's 成功 (`applied`: signed now) and 失败 (`refused`) counts; `pending`
+    /// and `unchanged` items are neither.
+    func count(of outcome: EmployerActions.BatchResult.Outcome) -> Int { filter { $0.outcome == outcome }.count }
 }

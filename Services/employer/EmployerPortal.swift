@@ -46,7 +46,7 @@ struct EmployerPortal: Sendable {
             let account = try await actions.accounts.account(request.caller.subject)
             return .page(PortalPage(title: "签约须知", template: "employer/home", model: HomeModel(
                 notice: NoticeTexts.employerNotice, base: portal.path(""), name: account?.employer.name ?? request.caller.subject,
-                approved: account?.status == "approved", logins: try await logins.logins(of: request.caller.subject).joined(separator: "、"))))
+                approved: account?.status == .approved, logins: try await logins.logins(of: request.caller.subject).joined(separator: "、"))))
         }
         portal.get("/pending", on: router, roles: Self.employer) { request in try await self.list(request, .pending) }
         portal.get("/signed", on: router, roles: Self.employer) { request in try await self.list(request, .signed) }
@@ -75,12 +75,11 @@ struct EmployerPortal: Sendable {
                 let names = Dictionary(try await actions.list(.all, query: nil, for: request.caller).map { ($0.id, $0.studentName) },
                                        uniquingKeysWith: { a, _ in a })
                 let rows = results.map { r in
-                    BatchRow(student: names[r.agreementID] ?? r.agreementID, outcome: Self.outcomeName(r.outcome), ok: r.outcome != "refused",
+                    BatchRow(student: names[r.agreementID] ?? r.agreementID, outcome: Self.outcomeName(r.outcome), ok: r.outcome != .refused,
                              message: r.error?.message)
                 }
                 return .page(PortalPage(title: "批量签约结果", template: "employer/batch", model: BatchModel(
-                    rows: rows, applied: results.filter { $0.outcome == "applied" }.count,
-                    failed: results.filter { $0.outcome == "refused" }.count, base: portal.path(""))))
+                    rows: rows, applied: results.count(of: .applied), failed: results.count(of: .refused), base: portal.path(""))))
             } catch let error where APIError(mapping: error) != nil {
                 return try await self.list(request, .pending, error: APIError(mapping: error))
             }
@@ -100,7 +99,7 @@ struct EmployerPortal: Sendable {
         }
         // The office: registrations to approve.
         portal.get("/office", on: router, roles: Self.office) { request in
-            let pending = try await actions.accounts.accounts(status: "pending")
+            let pending = try await actions.accounts.accounts(status: .pending)
             return .page(PortalPage(title: "用人单位注册审核", template: "employer/office", model: OfficeModel(
                 csrf: request.csrf, base: portal.path(""),
                 rows: pending.map { .init(employerID: $0.employerID, name: $0.employer.name, creditCode: $0.employer.creditCode,
@@ -230,12 +229,12 @@ struct EmployerPortal: Sendable {
         }
     }
 
-    static func outcomeName(_ outcome: String) -> String {
+    static func outcomeName(_ outcome: EmployerActions.BatchResult.Outcome) -> String {
         switch outcome {
-        case "applied": "已签约"
-        case "pending": "处理中"
-        case "unchanged": "无变化（已签约）"
-        default: "未签约"
+        case .applied: "已签约"
+        case .pending: "处理中"
+        case .unchanged: "无变化（已签约）"
+        case .refused: "未签约"
         }
     }
 

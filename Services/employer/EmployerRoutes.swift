@@ -43,10 +43,10 @@ struct EmployerRoutes: Sendable {
         var supervisorOpinion: String?
     }
 
-    struct BatchResponse: ResponseEncodable { var results: [EmployerActions.BatchResult]; var applied: Int; var failed: Int }
-    struct AccountList: ResponseEncodable { var employers: [EmployerAccounts.Account] }
-    struct PendingCount: ResponseEncodable { var unhandled: Int }
-    struct AgreementList: ResponseEncodable { var agreements: [AgreementSummary] }
+    struct BatchResponse: Codable, ResponseEncodable { var results: [EmployerActions.BatchResult]; var applied: Int; var failed: Int }
+    struct AccountList: Codable, ResponseEncodable { var employers: [EmployerAccounts.Account] }
+    struct PendingCount: Codable, ResponseEncodable { var unhandled: Int }
+    struct AgreementList: Codable, ResponseEncodable { var agreements: [AgreementSummary] }
 
     func add(to router: Router<AppRequestContext>) {
         router.post("/v1/employers/registration") { request, context -> EmployerAccounts.Account in
@@ -63,9 +63,12 @@ struct EmployerRoutes: Sendable {
         }
         router.get("/v1/employers") { request, _ -> AccountList in
             _ = try await tokens.authenticate(request, allowing: [.employmentOffice])
-            let status = try request.query("status")
-            if let status, !["pending", "approved"].contains(status) {
-                throw APIError.validation("status 只能是 pending 或 approved", field: "status")
+            var status: EmployerAccounts.Status?
+            if let raw = try request.query("status") {
+                guard let known = EmployerAccounts.Status(rawValue: raw) else {
+                    throw APIError.validation("status 只能是 pending 或 approved", field: "status")
+                }
+                status = known
             }
             return AccountList(employers: try await actions.accounts.accounts(status: status))
         }
@@ -113,8 +116,7 @@ struct EmployerRoutes: Sendable {
             let results = try await actions.batchSign(body.agreementIDs, opinion: body.employerOpinion,
                                                       supervisor: body.supervisorOpinion, by: identity)
             // `applied` counts what was signed now; `pending` and `unchanged` items are neither applied nor failed.
-            return BatchResponse(results: results, applied: results.filter { $0.outcome == "applied" }.count,
-                                 failed: results.filter { $0.outcome == "refused" }.count)
+            return BatchResponse(results: results, applied: results.count(of: .applied), failed: results.count(of: .refused))
         }
     }
 

@@ -11,8 +11,8 @@ struct SchedulerRoutes: Sendable {
     let clockControlEnabled: Bool
     let firing: TimerFiring
 
-    struct TimerList: ResponseEncodable { var timers: [Timers.Timer] }
-    struct Clock: ResponseEncodable { var now: Date; var offsetSeconds: Double; var controllable: Bool }
+    struct TimerList: Codable, ResponseEncodable { var timers: [Timers.Timer] }
+    struct Clock: Codable, ResponseEncodable { var now: Date; var offsetSeconds: Double; var controllable: Bool }
     struct AdvanceRequest: Decodable { var seconds: Double }
 
     func add(to router: Router<AppRequestContext>) {

@@ -56,7 +56,7 @@ struct Timers: TimerRecords {
         var agreementID: String
         var signingRound: Int
         var dueAt: Date
-        var status: String
+        var status: Status
         var eventID: String?
         var note: String?
     }
@@ -68,7 +68,7 @@ struct Timers: TimerRecords {
             """)
         return try rows.map { row in
             Timer(agreementID: try row.decode("agreement_id", as: UUID.self).wire, signingRound: try row.decode("signing_round"),
-                  dueAt: try row.decode("due_at"), status: try row.decode("status"), eventID: try row.decode("event_id", as: UUID?.self)?.wire,
+                  dueAt: try row.decode("due_at"), status: try Timer.status(row), eventID: try row.decode("event_id", as: UUID?.self)?.wire,
                   note: try row.decode("note"))
         }
     }
@@ -84,5 +84,16 @@ struct Timers: TimerRecords {
             insert into clock (id, offset_seconds) values (1, \(clock.offsetSeconds))
             on conflict (id) do update set offset_seconds = excluded.offset_seconds
             """)
+    }
+}
+
+extension Timers.Timer {
+    /// Waiting for its due time, fired (the auto-confirmation was emitted), or cancelled (the agreement moved on).
+    enum Status: String, Codable, CaseIterable, Sendable { case pending, fired, cancelled }
+
+    static func status(_ row: PostgresRow) throws -> Status {
+        let text: String = try row.decode("status")
+        guard let status = Status(rawValue: text) else { throw PostgresError(code: .decoding, message: "unknown timer status \(text)") }
+        return status
     }
 }

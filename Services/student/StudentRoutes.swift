@@ -9,21 +9,21 @@ struct StudentRoutes: Sendable {
     let actions: StudentActions
     var agreements: any AgreementReading { actions.agreements }
 
-    struct Me: ResponseEncodable {
+    struct Me: Codable, ResponseEncodable {
         var student: StudentSnapshot
-        var reviewStatus: String
+        var reviewStatus: SourceReviewStatus
         var canSign: Bool
         var notices: StudentStore.Notices
         var agreementID: String
     }
 
     struct NoticesRequest: Decodable { var signingNotice: Bool; var breachExplanation: Bool }
-    struct EmployerList: ResponseEncodable { var employers: [EmployerSnapshot] }
+    struct EmployerList: Codable, ResponseEncodable { var employers: [EmployerSnapshot] }
 
     func add(to router: Router<AppRequestContext>) {
         router.get("/v1/me") { request, _ -> Me in
             let student = try await self.student(request)
-            return Me(student: student, reviewStatus: student.reviewStatus.rawValue, canSign: student.reviewStatus.permitsSigning,
+            return Me(student: student, reviewStatus: student.reviewStatus, canSign: student.reviewStatus.permitsSigning,
                       notices: try await actions.notices(of: student),
                       agreementID: AgreementID.forStudent(student.studentID).uuid.wire)
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How an agreement came to be confirmed (step 3).
-public enum Confirmation: String, Codable, Sendable, Hashable {
+public enum Confirmation: String, Codable, CaseIterable, Sendable, Hashable {
     /// The student clicked 确定签约信息.
     case student
     /// Nobody acted for seven days after the employer signed: the system confirmed it.
@@ -11,7 +11,7 @@ public enum Confirmation: String, Codable, Sendable, Hashable {
 /// A reason someone gave when sending the agreement back or changing the rules for it, shown to the other party.
 public struct RecordedReason: Codable, Sendable, Hashable {
     /// Which kind of step the reason belongs to.
-    public enum Kind: String, Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, CaseIterable, Sendable, Hashable {
         case employerReturned, employerTookBack, collegeReturned, reprintAuthorised
     }
     public var kind: Kind

@@ -67,7 +67,7 @@ public struct AgreementDisplay: Sendable {
         copiesAllowed = agreement.copiesAllowed
         self.timeline = (timeline ?? []).reversed().map { entry in
             Entry(at: Self.time(entry.at), label: Self.eventLabel(entry.type), by: Self.describe(entry.actor),
-                  reason: entry.reason, refused: entry.outcome == "applied" ? nil : (entry.code ?? entry.outcome))
+                  reason: entry.reason, refused: entry.outcome == .applied ? nil : (entry.code ?? entry.outcome.rawValue))
         }
         hasTimeline = !self.timeline.isEmpty
     }

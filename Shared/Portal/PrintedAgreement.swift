@@ -82,7 +82,7 @@ public struct PrintedAgreement: Sendable {
     public static func page(_ agreement: Agreement, copy: Int?, verification: PrintVerification, verifyBase: String,
                             back: String, portal: Portal) throws -> PortalReply {
         guard let number = agreement.agreementNumber, agreement.status.isApproved else {
-            throw APIError(.conflict, code: "invalid_state", message: "学院审核通过后才能打印", agreementStatus: agreement.status.rawValue)
+            throw APIError(.conflict, code: "invalid_state", message: "学院审核通过后才能打印", agreementStatus: agreement.status)
         }
         let total = agreement.copiesAllowed
         let copies: [Copy]

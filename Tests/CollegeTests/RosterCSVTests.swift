@@ -15,7 +15,7 @@ import Testing
             """
         let parsed = try RosterCSV.parse(csv)
         #expect(parsed.students.map(\.studentID) == ["2026001"])
-        let rejected = parsed.rows.filter { $0.outcome == "rejected" }
+        let rejected = parsed.rows.filter { $0.outcome == .rejected }
         #expect(rejected.map(\.row) == [3, 4, 5, 6, 7])
         #expect(rejected.allSatisfy { !($0.error ?? "").isEmpty })
         #expect(rejected[1].error == "学号在文件中重复")

@@ -21,7 +21,7 @@ import Testing
         #expect(error.code == "validation_failed")
         #expect(error.message == "联系电话格式不正确")
         #expect(error.field == "contactPhone")
-        #expect(error.agreementStatus == "confirmed")
+        #expect(error.agreementStatus == .confirmed)
     }
 
     @Test func datesRoundTripWithMilliseconds() throws {

@@ -52,15 +52,15 @@ import Testing
             #expect(state?.status == .submitted)
 
             let applied = try #require(try await AgreementProjection.outcome(of: submitID, on: pool))
-            #expect(applied.outcome == "applied" && applied.refusal == nil && applied.agreement?.status == .submitted)
+            #expect(applied.outcome == .applied && applied.refusal == nil && applied.agreement?.status == .submitted)
             let refused = try #require(try await AgreementProjection.outcome(of: lateID, on: pool))
-            #expect(refused.outcome == "refused" && refused.refusal?.code == .invalidState)
+            #expect(refused.outcome == .refused && refused.refusal?.code == .invalidState)
             #expect(try await AgreementProjection.outcome(of: UUID(), on: pool) == nil)
             #expect(try await AgreementProjection.load(id, on: pool)?.version == after.version, "a refusal changes nothing")
 
             let timeline = try await AgreementProjection.timeline(id, employerUpTo: nil, on: pool)
             #expect(timeline.map(\.eventID) == [draftID, submitID, lateID].map(\.wire))
-            #expect(timeline.map(\.outcome) == ["applied", "applied", "refused"])
+            #expect(timeline.map(\.outcome) == [.applied, .applied, .refused])
             let employerTimeline = try await AgreementProjection.timeline(id, employerUpTo: after.version, on: pool)
             #expect(employerTimeline.map(\.type).contains("draftSaved") == false, "an employer never sees draft saves")
         }

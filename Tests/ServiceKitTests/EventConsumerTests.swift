@@ -83,7 +83,7 @@ import WangqianPostgres
             #expect((summary?["firstBytes"] as? String).flatMap { Data(base64Encoded: $0) }?.count == 2048)
             let statuses = await progress.statuses
             #expect(statuses.first?.deadLettered == 3)
-            #expect(statuses.first?.state == "stopped")
+            #expect(statuses.first?.state == .stopped)
         }
     }
 
@@ -191,7 +191,7 @@ import WangqianPostgres
             let reported = try await KafkaAdmin.watermarks(topic: topic, partition: 0, config: kafka).high
             logger.info("reported end \(reported) of a 50-record partition")
 
-            func startState(storedNext: Int64) async throws -> String? {
+            func startState(storedNext: Int64) async throws -> ConsumerProgress.ConsumerStatus.Phase? {
                 try await pool.execute("delete from consumer_offsets")
                 try await pool.execute("insert into consumer_offsets (topic, partition, next_offset) values (\(topic), 0, \(storedNext))")
                 let progress = ConsumerProgress()
@@ -201,19 +201,19 @@ import WangqianPostgres
                     decode: { message throws(DeadLetterReason) in (UUID(), 0) }, handle: { _, _ in })
                 let running = Task { try await consumer.run() }
                 let deadline = ContinuousClock.now + .seconds(20)
-                var state: String?
+                var state: ConsumerProgress.ConsumerStatus.Phase?
                 while ContinuousClock.now < deadline {
                     state = await progress.statuses.first?.state
-                    if state == "running" || state == "offsetsBeyondLog" { break }
+                    if state == .running || state == .offsetsBeyondLog { break }
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 running.cancel()
                 _ = try? await running.value
                 return state
             }
-            #expect(try await startState(storedNext: 50) == "running")
-            #expect(try await startState(storedNext: 51) == "offsetsBeyondLog")
-            #expect(try await startState(storedNext: 80) == "offsetsBeyondLog")
+            #expect(try await startState(storedNext: 50) == .running)
+            #expect(try await startState(storedNext: 51) == .offsetsBeyondLog)
+            #expect(try await startState(storedNext: 80) == .offsetsBeyondLog)
         }
     }
 

@@ -30,7 +30,7 @@ import WangqianPostgres
 ///   it keys the verification code on each printed copy)
 public struct ServiceConfiguration: Sendable {
     /// Which conveniences are allowed: built-in secrets and the clock control exist only for development.
-    public enum Profile: String, Sendable {
+    public enum Profile: String, Codable, CaseIterable, Sendable {
         case production
         case development
     }

@@ -14,9 +14,11 @@ public actor ConsumerProgress {
         case stopped
     }
 
-    public struct ConsumerStatus: Encodable, Sendable {
+    public struct ConsumerStatus: Codable, Sendable {
+        /// The state's name on the status page.
+        public enum Phase: String, Codable, CaseIterable, Sendable { case starting, running, retrying, offsetsBeyondLog, stopped }
         public var name: String
-        public var state: String
+        public var state: Phase
         public var reason: String?
         public var since: Date
         public var eventsApplied: Int
@@ -81,12 +83,12 @@ public actor ConsumerProgress {
     public var statuses: [ConsumerStatus] {
         order.map { name in
             let e = entries[name]!
-            let (state, reason): (String, String?) = switch e.state {
-            case .starting: ("starting", nil)
-            case .running: ("running", nil)
-            case .retrying(let reason): ("retrying", reason)
-            case .offsetsBeyondLog(let details): ("offsetsBeyondLog", details.joined(separator: "; "))
-            case .stopped: ("stopped", nil)
+            let (state, reason): (ConsumerStatus.Phase, String?) = switch e.state {
+            case .starting: (.starting, nil)
+            case .running: (.running, nil)
+            case .retrying(let reason): (.retrying, reason)
+            case .offsetsBeyondLog(let details): (.offsetsBeyondLog, details.joined(separator: "; "))
+            case .stopped: (.stopped, nil)
             }
             return ConsumerStatus(name: name, state: state, reason: reason, since: e.since, eventsApplied: e.applied,
                                   deadLettered: e.deadLettered)

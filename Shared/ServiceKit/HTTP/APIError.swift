@@ -12,13 +12,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public var message: String
     public var field: String?
     /// The agreement status the refusal was made in, when a domain rule refused.
-    public var agreementStatus: String?
+    public var agreementStatus: AgreementStatus?
     /// For 405: the methods the path accepts (the `Allow` header).
     public var allow: String?
     /// Seconds, for a 503: the `Retry-After` header.
     public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, agreementStatus: String? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, agreementStatus: AgreementStatus? = nil) {
         self.status = status
         self.code = code
         self.message = message
@@ -61,15 +61,15 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         default: .conflict
         }
         self.init(status, code: refusal.code.rawValue, message: refusal.message, field: refusal.field,
-                  agreementStatus: refusal.status?.rawValue)
+                  agreementStatus: refusal.status)
     }
 
-    struct Body: Encodable {
-        struct Detail: Encodable {
+    struct Body: Codable {
+        struct Detail: Codable {
             var code: String
             var message: String
             var field: String?
-            var status: String?
+            var status: AgreementStatus?
         }
         var error: Detail
     }

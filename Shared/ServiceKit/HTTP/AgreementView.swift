@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// The agreement as every API shows it: the domain state, its status in Chinese, and its timeline.
-public struct AgreementView: ResponseEncodable, Sendable {
+public struct AgreementView: Codable, ResponseEncodable, Sendable {
     public var agreement: Agreement
     public var timeline: [TimelineEntry]?
 
@@ -13,6 +13,14 @@ public struct AgreementView: ResponseEncodable, Sendable {
     }
 
     enum Extra: String, CodingKey { case statusName, timeline }
+
+    /// Reads what `encode(to:)` writes (clients and tests; the status name is derived, so it is only checked to be there).
+    public init(from decoder: any Decoder) throws {
+        agreement = try Agreement(from: decoder)
+        let c = try decoder.container(keyedBy: Extra.self)
+        _ = try c.decode(String.self, forKey: .statusName)
+        timeline = try c.decodeIfPresent([TimelineEntry].self, forKey: .timeline)
+    }
 
     public func encode(to encoder: any Encoder) throws {
         try agreement.encode(to: encoder)

@@ -3,8 +3,10 @@ import Foundation
 import Hummingbird
 
 /// The answer to a command.
-public struct CommandResponse: ResponseEncodable, Sendable {
-    public var outcome: String
+public struct CommandResponse: Codable, ResponseEncodable, Sendable {
+    /// `applied`, `unchanged` (a repetition), or `pending` (recorded, not applied here within the wait).
+    public enum Outcome: String, Codable, CaseIterable, Sendable { case applied, pending, unchanged }
+    public var outcome: Outcome
     public var commandId: String?
     public var agreement: AgreementView?
 
@@ -14,12 +16,12 @@ public struct CommandResponse: ResponseEncodable, Sendable {
         var location: String?
         switch result {
         case .unchanged(let agreement):
-            body = CommandResponse(outcome: "unchanged", commandId: nil,
+            body = CommandResponse(outcome: .unchanged, commandId: nil,
                                    agreement: try await agreement.asyncMap { try await agreements.view(of: $0) })
         case .applied(let id, let agreement):
-            body = CommandResponse(outcome: "applied", commandId: id.wire, agreement: try await agreements.view(of: agreement))
+            body = CommandResponse(outcome: .applied, commandId: id.wire, agreement: try await agreements.view(of: agreement))
         case .pending(let id):
-            body = CommandResponse(outcome: "pending", commandId: id.wire, agreement: nil)
+            body = CommandResponse(outcome: .pending, commandId: id.wire, agreement: nil)
             status = .accepted
             location = "/v1/commands/\(id.wire)"
         }

@@ -18,7 +18,7 @@ struct CommonRoutes: Sendable {
         router.get("/health/ready") { _, _ -> Response in
             let health = await health.health()
             var response = try JSON.encoder.encodeResponse(health)
-            response.status = health.status == "ready" ? .ok : .serviceUnavailable
+            response.status = health.status == .ready ? .ok : .serviceUnavailable
             return response
         }
         router.get("/openapi.json") { _, _ in
@@ -41,13 +41,13 @@ struct CommonRoutes: Sendable {
                 throw APIError.notFound("没有找到该操作")
             }
             if let (outcome, refusal, _) = try await agreements.outcome(of: id) {
-                return CommandStatus(commandId: id.wire, outcome: outcome, error: refusal.map(CommandStatus.ErrorBody.init))
+                return CommandStatus(commandId: id.wire, outcome: outcome == .applied ? .applied : .refused, error: refusal.map(CommandStatus.ErrorBody.init))
             }
             if let reason = try await agreements.parkReason(of: id) {
                 let failure = APIError.commandFailed(reason)
-                return CommandStatus(commandId: id.wire, outcome: "failed", error: .init(code: failure.code, message: failure.message))
+                return CommandStatus(commandId: id.wire, outcome: .failed, error: .init(code: failure.code, message: failure.message))
             }
-            return CommandStatus(commandId: id.wire, outcome: "pending", error: nil)
+            return CommandStatus(commandId: id.wire, outcome: .pending, error: nil)
         }
         router.get("/v1/projection/agreements/:id") { request, context -> AgreementView in
             _ = try await tokens.authenticate(request, allowing: [.employmentOffice])

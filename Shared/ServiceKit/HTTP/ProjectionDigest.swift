@@ -4,10 +4,10 @@ import Hummingbird
 import WangqianPostgres
 
 /// A whole projection, for comparing services with each other and with a fresh replay of the log.
-public struct ProjectionDigest: ResponseEncodable, Sendable {
+public struct ProjectionDigest: Codable, ResponseEncodable, Sendable {
     public struct Entry: Codable, Sendable, Equatable {
         public var id: String
-        public var status: String
+        public var status: AgreementStatus
         public var version: Int
         public var state: Agreement
     }
@@ -18,7 +18,7 @@ public struct ProjectionDigest: ResponseEncodable, Sendable {
     public init(service: String, agreements: [Agreement], eventsApplied: Int?) {
         self.service = service
         self.agreements = agreements.sorted { $0.id.uuid.wire < $1.id.uuid.wire }
-            .map { Entry(id: $0.id.uuid.wire, status: $0.status.rawValue, version: $0.version, state: $0) }
+            .map { Entry(id: $0.id.uuid.wire, status: $0.status, version: $0.version, state: $0) }
         self.eventsApplied = eventsApplied
     }
 

@@ -125,7 +125,7 @@ public enum Outbox {
     }
 
     /// The outbox per topic, for the status endpoint.
-    public struct LaneStatus: Encodable, Sendable {
+    public struct LaneStatus: Codable, Sendable {
         public var topic: String
         public var unpublished: Int
         public var oldestUnpublishedAgeSeconds: Double?
@@ -136,7 +136,7 @@ public enum Outbox {
     }
 
     /// One parked event, for the status endpoint.
-    public struct ParkedEvent: Encodable, Sendable {
+    public struct ParkedEvent: Codable, Sendable {
         public var eventID: String
         public var topic: String
         public var key: String

@@ -79,11 +79,11 @@ public enum AgreementProjection {
         do {
             after = try AgreementDecider.evolve(before, event)
         } catch {
-            try await record(event, eventID: eventID, outcome: "refused", refusal: error, versionAfter: before?.version, on: connection)
+            try await record(event, eventID: eventID, outcome: .refused, refusal: error, versionAfter: before?.version, on: connection)
             return .refused(error, state: before)
         }
         try await save(after, shared: EmployerVisibility.lastShared(after: after, event: event, before: sharedBefore), on: connection)
-        try await record(event, eventID: eventID, outcome: "applied", refusal: nil, versionAfter: after.version, on: connection)
+        try await record(event, eventID: eventID, outcome: .applied, refusal: nil, versionAfter: after.version, on: connection)
         return .applied(before: before, after: after)
     }
 
@@ -127,12 +127,12 @@ public enum AgreementProjection {
         return Visible(shown: current, current: current, employerHistory: false)
     }
 
-    private static func record(_ event: AgreementEvent, eventID: UUID, outcome: String, refusal: AgreementRefusal?,
+    private static func record(_ event: AgreementEvent, eventID: UUID, outcome: EventOutcome, refusal: AgreementRefusal?,
                                versionAfter: Int?, on connection: PostgresConnection) async throws {
         try await connection.execute("""
             insert into agreement_history (agreement_id, event_id, event_type, actor, at, outcome, refusal, version_after)
             values (\(event.agreementID.uuid), \(eventID), \(event.typeName), \(PostgresJSON(event.actor)), \(event.at),
-                    \(outcome), \(refusal.map { PostgresJSON($0) }), \(versionAfter))
+                    \(outcome.rawValue), \(refusal.map { PostgresJSON($0) }), \(versionAfter))
             """)
     }
 
@@ -150,20 +150,19 @@ public enum AgreementProjection {
             return TimelineEntry(
                 eventID: try row.decode("event_id", as: UUID.self).wire, type: try row.decode("event_type"),
                 actor: try row.decode("actor", as: PostgresJSON<Actor>.self).value, at: try row.decode("at"),
-                outcome: try row.decode("outcome"), code: refusal?.code.rawValue, reason: refusal?.message)
+                outcome: try EventOutcome.decode(row), code: refusal?.code.rawValue, reason: refusal?.message)
         }
     }
 
-    /// The outcome of one event this projection has seen, if any: "applied" or "refused" (with the refusal).
     /// What became of the event `eventID` (nil: not applied yet), with the agreement's state now, in one query.
     public static func outcome(of eventID: UUID, on pool: PostgresPool) async throws
-        -> (outcome: String, refusal: AgreementRefusal?, agreement: Agreement?)? {
+        -> (outcome: EventOutcome, refusal: AgreementRefusal?, agreement: Agreement?)? {
         let rows = try await pool.query("""
             select h.outcome, h.refusal, a.state from agreement_history h left join agreements a on a.id = h.agreement_id
             where h.event_id = \(eventID)
             """)
         guard let row = rows.first else { return nil }
-        return (try row.decode("outcome"), try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value,
+        return (try EventOutcome.decode(row), try row.decode("refusal", as: PostgresJSON<AgreementRefusal>?.self)?.value,
                 try row.decode("state", as: PostgresJSON<Agreement>?.self)?.value)
     }
 }
@@ -174,7 +173,7 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
     public var type: String
     public var actor: Actor
     public var at: Date
-    public var outcome: String
+    public var outcome: EventOutcome
     public var code: String?
     public var reason: String?
 }

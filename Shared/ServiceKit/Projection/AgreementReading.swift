@@ -18,7 +18,7 @@ public protocol AgreementReading: Sendable {
     /// The agreement a command (its last event's id) is about: applied, refused or still in the outbox.
     func agreementOfCommand(_ commandID: UUID) async throws -> AgreementID?
     /// What the projection made of a command's event, when it has seen it.
-    func outcome(of commandID: UUID) async throws -> (outcome: String, refusal: AgreementRefusal?, agreement: Agreement?)?
+    func outcome(of commandID: UUID) async throws -> (outcome: EventOutcome, refusal: AgreementRefusal?, agreement: Agreement?)?
     /// Why a command's event was parked (it will never be published or applied), when it was.
     func parkReason(of commandID: UUID) async throws -> String?
 }
@@ -106,7 +106,7 @@ public struct AgreementStore: AgreementReading {
         return AgreementID(uuid)
     }
 
-    public func outcome(of commandID: UUID) async throws -> (outcome: String, refusal: AgreementRefusal?, agreement: Agreement?)? {
+    public func outcome(of commandID: UUID) async throws -> (outcome: EventOutcome, refusal: AgreementRefusal?, agreement: Agreement?)? {
         try await AgreementProjection.outcome(of: commandID, on: pool)
     }
 

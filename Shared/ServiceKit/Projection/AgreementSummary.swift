@@ -10,7 +10,7 @@ public struct AgreementSummary: Codable, Sendable {
     public var collegeCode: String
     public var employerID: String?
     public var employerName: String?
-    public var status: String
+    public var status: AgreementStatus
     public var statusName: String
     public var agreementNumber: String?
     public var version: Int
@@ -38,12 +38,15 @@ public struct AgreementSummary: Codable, Sendable {
             limit \(limit)
             """)
         return try rows.map { row in
-            let status: String = try row.decode("status")
+            let text: String = try row.decode("status")
+            guard let status = AgreementStatus(rawValue: text) else {
+                throw PostgresError(code: .decoding, message: "unknown agreement status \(text)")
+            }
             return AgreementSummary(
                 id: try row.decode("id", as: UUID.self).wire, studentID: try row.decode("student_id"), studentName: try row.decode("student_name"),
                 collegeCode: try row.decode("college_code"), employerID: try row.decode("employer_id"),
                 employerName: try row.decode("employer_name"), status: status,
-                statusName: AgreementStatus(rawValue: status)?.displayName ?? status,
+                statusName: status.displayName,
                 agreementNumber: try row.decode("agreement_number"), version: try row.decode("version"),
                 updatedAt: try row.decode("updated_at"))
         }
