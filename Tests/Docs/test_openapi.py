@@ -1,4 +1,6 @@
 """The OpenAPI documents of the four services: up to date, valid OpenAPI 3.1, and in step with the route code.
+The bodies' schemas are held against the Swift types that write them by the Swift tests (`DocumentedSchemas` in
+Tests/ServiceTestSupport, used by ServiceKitTests and each service's tests).
 
     python3 -m pytest -q Tests/Docs
 """
@@ -112,6 +114,19 @@ def test_operations_are_described_and_secured(service: str) -> None:
     assert doc["components"]["securitySchemes"]["bearerAuth"] == {
         **doc["components"]["securitySchemes"]["bearerAuth"], "type": "http", "scheme": "bearer",
         "bearerFormat": "JWT"}
+
+
+def test_shared_schemas_are_the_same_in_every_document() -> None:
+    """A schema two documents share (the agreement, its view, the error body…) says the same in both: the Swift
+    tests compare each service's document with the types, this keeps the four documents in step with each other."""
+    seen: dict[str, tuple[str, dict]] = {}
+    for service in SERVICES:
+        for name, schema in document(service)["components"]["schemas"].items():
+            if name in seen:
+                first, earlier = seen[name]
+                assert schema == earlier, f"{name} differs between the {first} and {service} documents"
+            else:
+                seen[name] = (service, schema)
 
 
 def test_roster_import_takes_csv() -> None:
