@@ -45,7 +45,8 @@ struct Replay: AsyncParsableCommand {
         abstract: "Rebuild a service's agreement projection from the log (--service), or print the digest the log gives (JSON).")
 
     @Option(help: "topic name prefix (WANGQIAN_TOPIC_PREFIX)") var topicPrefix: String?
-    @Option(help: "seconds without a new record after which the log is taken as read") var idle: Double = 3
+    @Option(help: "seconds without a new record after which the log is taken as read (a rebuild, which knows how far it must read, waits at least 30)")
+    var idle: Double = 3
     @Option(help: "rebuild this service's projection (student, employer, college or scheduler; its database from PGHOST…, <SERVICE>_PGDATABASE)")
     var service: String?
 
@@ -60,7 +61,7 @@ struct Replay: AsyncParsableCommand {
             let rebuild = ProjectionRebuild(
                 postgres: PostgresConfig.fromEnvironment(database: "wangqian_\(service)", prefix: "\(service.uppercased())_"),
                 kafka: kafka, topic: topic, keys: try ServiceConfiguration.eventVerifier(), logger: logger,
-                idle: .milliseconds(Int(max(idle, 1) * 1000)))
+                idle: .milliseconds(Int(max(idle, ProjectionRebuild.minimumIdleSeconds) * 1000)))
             let done = try await rebuild.run { progress in
                 FileHandle.standardError.write(Data("[replay] \(service): \(progress)\n".utf8))
             }

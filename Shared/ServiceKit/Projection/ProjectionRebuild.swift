@@ -49,9 +49,13 @@ public struct ProjectionRebuild: Sendable {
     let logger: Logger
     /// How long the log may stay silent before a partition that has not reached its stored offset is a failure.
     let idle: Duration
+    /// The shortest such silence a rebuild accepts: a broker under load can pause its fetches for seconds (seen
+    /// with the local broker while four services ran their suites), and giving up then fails a rebuild that
+    /// would have finished.
+    public static let minimumIdleSeconds: Double = 30
 
     public init(postgres: PostgresConfig, kafka: KafkaConfig, topic: String, keys: EventKeyRing, logger: Logger,
-                idle: Duration = .seconds(10)) {
+                idle: Duration = .seconds(minimumIdleSeconds)) {
         self.postgres = postgres
         self.kafka = kafka
         self.topic = topic
