@@ -31,34 +31,15 @@ struct StaffDirectory: StaffRecords {
     }
 
     static func parse(_ text: String) throws(RosterCSV.Failure) -> Parsed {
-        var lines = RosterCSV.records(text)
-        guard !lines.isEmpty else { throw .empty }
-        let header = lines.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "") }
-        let missing = columns.filter { !header.contains($0) }
-        guard missing.isEmpty else { throw .missingColumns(missing) }
-        let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var members: [StaffMember] = [], rows: [RosterCSV.RowResult] = [], seen = Set<String>()
-        for (i, fields) in lines.enumerated() {
-            if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            func field(_ name: String) -> String {
-                guard let j = index[name], j < fields.count else { return "" }
-                return fields[j].trimmingCharacters(in: .whitespaces)
-            }
-            let id = field("staffID")
-            func reject(_ reason: String) {
-                let shown = id.isEmpty || AgreementValidation.containsForbiddenControl(id) ? nil : String(id.prefix(AgreementValidation.maxStudentIDLength))
-                rows.append(.init(row: i + 2, studentID: shown, outcome: .rejected, error: reason))
-            }
-            guard !seen.contains(id) || id.isEmpty else { reject("工号在文件中重复"); continue }
-            guard let role = StaffMember.Role(rawValue: field("role")) ?? (field("role") == "counselor" ? .counselor : field("role") == "office" ? .office : nil) else {
-                reject("角色不正确（应为“辅导员”或“就业指导中心”）：\(field("role").prefix(20))"); continue
+        let (members, rows) = try RosterCSV.read(text, columns: columns, id: "staffID", repeated: "工号在文件中重复") { id, field throws(RosterCSV.Rejected) in
+            let written = field("role")
+            guard let role = StaffMember.Role(rawValue: written) ?? (written == "counselor" ? .counselor : written == "office" ? .office : nil) else {
+                throw RosterCSV.Rejected("角色不正确（应为“辅导员”或“就业指导中心”）：\(written.prefix(20))")
             }
             let college = field("collegeCode")
             let member = StaffMember(staffID: id, name: field("name"), role: role, collegeCode: college.isEmpty ? nil : college)
-            if let problem = AgreementValidation.problems(in: member).first { reject(problem.message); continue }
-            seen.insert(id)
-            members.append(member)
-            rows.append(.init(row: i + 2, studentID: id, outcome: .imported, error: nil))
+            if let problem = AgreementValidation.problems(in: member).first { throw RosterCSV.Rejected(problem.message) }
+            return member
         }
         return Parsed(members: members, rows: rows)
     }

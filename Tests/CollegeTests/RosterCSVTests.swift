@@ -29,4 +29,29 @@ import Testing
     @Test func missingColumnsAreNamed() {
         #expect(throws: RosterCSV.Failure.self) { try RosterCSV.parse("studentID,name\n1,a\n") }
     }
+
+    @Test func theStaffDirectoryIsReadTheSameWayWithItsOwnRules() throws {
+        let csv = """
+            \u{FEFF}name,staffID,role,collegeCode
+            刘老师,T001,辅导员,CS
+            王主任,J001,就业指导中心,
+
+            张老师,T001,辅导员,EE
+            李老师,T002,班主任,CS
+            赵老师,T003,counselor,
+            ,T004,office,
+            孙老师,T005,counselor,EE
+            """
+        let parsed = try StaffDirectory.parse(csv)
+        #expect(parsed.members.map(\.staffID) == ["T001", "J001", "T005"])
+        #expect(parsed.members.map(\.role) == [.counselor, .office, .counselor])
+        #expect(parsed.members[1].collegeCode == nil)
+        let rejected = parsed.rows.filter { $0.outcome == .rejected }
+        #expect(rejected.map(\.row) == [5, 6, 7, 8], "the blank row 4 is skipped")
+        #expect(rejected[0].error == "工号在文件中重复")
+        #expect(rejected[1].error?.hasPrefix("角色不正确") == true)
+        #expect(rejected[2].error == "请填写学院代码", "a counselor needs a college")
+        #expect(rejected[3].error == "请填写姓名")
+        #expect(throws: RosterCSV.Failure.self) { try StaffDirectory.parse("staffID,name\nT1,a\n") }
+    }
 }
