@@ -115,9 +115,9 @@ extension EmployerPortal {
         </form>
         """,
         "employer/office": """
-        {{#hasRows}}<div class="table-wrap"><table><thead><tr><th scope="col">单位编号</th><th scope="col">单位名称</th><th scope="col">统一社会信用代码</th><th scope="col">所在地</th><th scope="col">联系人</th><th scope="col">注册时间</th><th scope="col">操作</th></tr></thead><tbody>
-        {{#rows}}<tr><td>{{employerID}}</td><td>{{name}}</td><td>{{creditCode}}</td><td>{{location}}</td><td>{{contact}}</td><td>{{registeredAt}}</td>
-        <td><form method="post" action="{{base}}/office/{{employerID}}/approve" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" aria-label="通过 {{name}}">通过</button></form></td></tr>{{/rows}}
+        {{#hasRows}}<div class="table-wrap"><table class="cards"><thead><tr><th scope="col">单位编号</th><th scope="col">单位名称</th><th scope="col">统一社会信用代码</th><th scope="col">所在地</th><th scope="col">联系人</th><th scope="col">注册时间</th><th scope="col">操作</th></tr></thead><tbody>
+        {{#rows}}<tr><td data-label="单位编号">{{employerID}}</td><td data-label="单位名称">{{name}}</td><td data-label="统一社会信用代码">{{creditCode}}</td><td data-label="所在地">{{location}}</td><td data-label="联系人">{{contact}}</td><td data-label="注册时间">{{registeredAt}}</td>
+        <td data-label="操作"><form method="post" action="{{base}}/office/{{employerID}}/approve" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" aria-label="通过 {{name}}">通过</button></form></td></tr>{{/rows}}
         </tbody></table></div>{{/hasRows}}
         {{^hasRows}}<p class="card">暂无待审核的注册。</p>{{/hasRows}}
         """,

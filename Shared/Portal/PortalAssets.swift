@@ -98,6 +98,16 @@ public enum PortalAssets {
     th, td { border: 1px solid var(--line); padding: .45rem .6rem; text-align: left; vertical-align: top; }
     th { background: #eef1f4; }
     .table-wrap { overflow-x: auto; }
+    /* A wide table that becomes one card per row on a phone: each cell shows its column's name (data-label); the
+       header row stays for screen readers, out of sight. */
+    @media (max-width: 40rem) {
+      table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+      table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+      table.cards tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: .8rem; background: #fff; }
+      table.cards td { border: none; border-bottom: 1px solid var(--line); display: grid; grid-template-columns: 7.5rem 1fr; gap: .5rem; overflow-wrap: anywhere; }
+      table.cards td:last-child { border-bottom: none; }
+      table.cards td::before { content: attr(data-label); font-weight: bold; color: var(--muted); }
+    }
     .choices { list-style: none; padding: 0; margin: 0; border: 1px solid var(--line); border-radius: 4px; max-height: 18rem; overflow-y: auto; background: #fff; }
     .choices li { border-bottom: 1px solid var(--line); }
     .choices label { font-weight: normal; display: flex; gap: .6rem; padding: .5rem .6rem; cursor: pointer; }
