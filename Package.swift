@@ -131,7 +131,7 @@ let package = Package(
         // build function, against the real database and broker).
         .target(
             name: "ServiceTestSupport",
-            dependencies: ["ServiceKit", "AgreementContract", "WangqianKafka", "WangqianPostgres",
+            dependencies: ["ServiceKit", "AgreementDomain", "AgreementContract", "WangqianKafka", "WangqianPostgres",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/ServiceTestSupport", swiftSettings: strict),
         .testTarget(name: "CollegeTests", dependencies: ["CollegeService", "ServiceTestSupport"], path: "Tests/CollegeTests"),

@@ -14,7 +14,8 @@ public protocol SchemaDescribed {
 /// property, required unless decoded with `decodeIfPresent` (how Swift decodes optionals), with the schema of the
 /// type it is decoded as. Strings, numbers, booleans, dates (`date-time`), UUIDs, `CaseIterable` string enums and
 /// arrays are known; a nested struct is read the same way and shown inline; a type whose JSON is hand-written says
-/// so (``SchemaDescribed``). So the schema cannot drift from the code: it is the code's.
+/// so (``SchemaDescribed``). So the schema cannot drift from the code: it is the code's. (Used by the tests that
+/// hold the OpenAPI documents against the types, `DocumentedSchemas`.)
 public enum SchemaReader {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
