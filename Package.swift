@@ -92,16 +92,16 @@ let package = Package(
         // The four role services.
         .executableTarget(
             name: "StudentService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/student",
-            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
+            exclude: ["openapi.json"], swiftSettings: strict),
         .executableTarget(
             name: "EmployerService", dependencies: ["ServiceKit", "PortalKit", .product(name: "CryptoExtras", package: "swift-crypto")], path: "Services/employer",
-            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
+            exclude: ["openapi.json"], swiftSettings: strict),
         .executableTarget(
             name: "CollegeService", dependencies: ["ServiceKit", "PortalKit"], path: "Services/college",
-            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
+            exclude: ["openapi.json"], swiftSettings: strict),
         .executableTarget(
             name: "SchedulerService", dependencies: ["ServiceKit"], path: "Services/scheduler",
-            resources: [.embedInCode("openapi.json")], swiftSettings: strict),
+            exclude: ["openapi.json"], swiftSettings: strict),
         .executableTarget(
             name: "WangqianCtl",
             dependencies: ["ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],

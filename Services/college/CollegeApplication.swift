@@ -13,8 +13,6 @@ enum CollegeApplication {
         CollegeRoutes(tokens: runtime.tokens, actions: actions).add(to: router)
         try CollegePortal(parts: runtime.portalParts, actions: actions,
                           verification: PrintVerification(secret: runtime.config.verifySecret)).add(to: router)
-        return runtime.application(router: router, services: runtime.consumers(),
-                                   openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
-                                   commandRoles: [.counselor, .employmentOffice])
+        return try runtime.application(router: router, services: runtime.consumers(), document: CollegeAPIDocument.document)
     }
 }

@@ -12,10 +12,8 @@ struct CollegeRoutes: Sendable {
     static let staff: Set<Role> = [.counselor, .employmentOffice]
 
     struct ReviewRequest: Decodable { var contactPerson: String; var contactPhone: String; var postalCode: String; var mailingAddress: String }
-    struct ReasonRequest: Decodable { var reason: String }
     struct ReprintRequest: Decodable { var extraCopies: Int; var reason: String }
     struct Prefill: Codable, ResponseEncodable { var review: CollegeReview? }
-    struct AgreementList: Codable, ResponseEncodable { var agreements: [AgreementSummary] }
     struct RosterRecord: Codable, ResponseEncodable { var student: StudentSnapshot }
 
     func add(to router: Router<AppRequestContext>) {

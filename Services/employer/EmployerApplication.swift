@@ -11,8 +11,6 @@ enum EmployerApplication {
         let router = runtime.makeRouter()
         EmployerRoutes(tokens: runtime.tokens, actions: actions).add(to: router)
         try EmployerPortal(parts: runtime.portalParts, actions: actions, logins: EmployerLogins(pool: runtime.pool)).add(to: router)
-        return runtime.application(router: router, services: runtime.consumers(),
-                                   openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
-                                   commandRoles: [.employer])
+        return try runtime.application(router: router, services: runtime.consumers(), document: EmployerAPIDocument.document)
     }
 }

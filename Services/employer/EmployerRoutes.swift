@@ -35,7 +35,6 @@ struct EmployerRoutes: Sendable {
         var employer: EmployerSnapshot?
     }
 
-    struct ReasonRequest: Decodable { var reason: String }
 
     struct BatchSignRequest: Decodable {
         var agreementIDs: [String]
@@ -46,7 +45,6 @@ struct EmployerRoutes: Sendable {
     struct BatchResponse: Codable, ResponseEncodable { var results: [EmployerActions.BatchResult]; var applied: Int; var failed: Int }
     struct AccountList: Codable, ResponseEncodable { var employers: [EmployerAccounts.Account] }
     struct PendingCount: Codable, ResponseEncodable { var unhandled: Int }
-    struct AgreementList: Codable, ResponseEncodable { var agreements: [AgreementSummary] }
 
     func add(to router: Router<AppRequestContext>) {
         router.post("/v1/employers/registration") { request, context -> EmployerAccounts.Account in

@@ -15,8 +15,6 @@ enum SchedulerApplication {
         let router = runtime.makeRouter()
         SchedulerRoutes(tokens: runtime.tokens, timers: timers, clock: runtime.clock,
                         clockControlEnabled: config.clockControlEnabled, firing: firing).add(to: router)
-        return runtime.application(router: router, services: consumers + [firing],
-                                   openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
-                                   commandRoles: [.employmentOffice])
+        return try runtime.application(router: router, services: consumers + [firing], document: SchedulerAPIDocument.document)
     }
 }

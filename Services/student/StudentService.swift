@@ -18,8 +18,6 @@ enum StudentService {
         StudentRoutes(tokens: runtime.tokens, actions: actions).add(to: router)
         try StudentPortal(parts: runtime.portalParts, actions: actions,
                           verification: PrintVerification(secret: runtime.config.verifySecret)).add(to: router)
-        return runtime.application(router: router, services: consumers,
-                                   openAPI: String(decoding: PackageResources.openapi_json, as: UTF8.self),
-                                   commandRoles: [.student])
+        return try runtime.application(router: router, services: consumers, document: StudentAPIDocument.document)
     }
 }

@@ -13,6 +13,8 @@ public enum AgreementValidation {
     public static let maxStudentIDLength = 20
     public static let maxPersonNameLength = 50
     public static let maxCodeLength = 20
+    /// An e-mail address (RFC 5321's path limit).
+    public static let maxEmailLength = 254
     /// A search text (query parameters).
     public static let maxQueryLength = 50
 
@@ -82,7 +84,7 @@ public enum AgreementValidation {
 
     /// A plain address `local@domain.tld` (no quoted local parts, no IP literals; at most 254 characters).
     public static func isEmail(_ text: String) -> Bool {
-        guard text.utf8.count <= 254 else { return false }
+        guard text.utf8.count <= maxEmailLength else { return false }
         let halves = text.split(separator: "@", omittingEmptySubsequences: false)
         guard halves.count == 2 else { return false }
         let local = halves[0], domain = halves[1]

@@ -1,15 +1,10 @@
-@testable import CollegeService
 import ServiceTestSupport
+@testable import CollegeService
 import Testing
 
-/// The college service's own schemas in its OpenAPI document are its Swift types' (the shared ones: ServiceKitTests).
+/// The college service's OpenAPI document, built from its Swift types, is the committed one.
 @Suite struct CollegeDocumentTests {
-    @Test func theDocumentedBodiesAreTheSwiftTypes() throws {
-        try DocumentedSchemas.expectAgreement("college", [
-            ("CollegeReview", CollegeRoutes.ReviewRequest.self), ("ReasonRequest", CollegeRoutes.ReasonRequest.self),
-            ("ReprintRequest", CollegeRoutes.ReprintRequest.self), ("ReviewPrefill", CollegeRoutes.Prefill.self),
-            ("RosterImportReport", CollegeActions.ImportReport.self), ("RosterRecord", CollegeRoutes.RosterRecord.self),
-            ("AgreementList", CollegeRoutes.AgreementList.self),
-        ])
+    @Test func theCommittedDocumentIsTheBuiltOne() throws {
+        try CommittedDocument.expectUpToDate(CollegeAPIDocument.document)
     }
 }

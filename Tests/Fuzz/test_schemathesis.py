@@ -3,9 +3,9 @@ each role, against a fresh system seeded with a few real records (see conftest.p
 
     WANGQIAN_BIN_DIR=$(swift build --show-bin-path) python3 -m pytest -q Tests/Fuzz
 
-The documents are read from the files (Services/<service>/openapi.json, written by docs/openapi/generate.py), not
-from the services, so a documentation fix takes effect without a rebuild; `test_served_document_is_the_file` checks
-separately that the binaries serve those files (it fails after a documentation change until they are rebuilt).
+The documents are read from the committed files (Services/<service>/openapi.json, what each service builds from its
+Swift types; the Swift `<Service>DocumentTests` keep them equal); `test_served_document_is_the_file` checks
+separately that the binaries serve those files.
 
 Identities: a student with a signed agreement, a second student without one (its token drafts and submits a new
 agreement), the approved employer, a counselor of the students' college, the employment office. Per operation, in
@@ -319,7 +319,7 @@ def report(fuzzer: Fuzzer) -> str:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_served_document_is_the_file(fuzz_system, service: str) -> None:
-    """The binary serves Services/<service>/openapi.json as it is now (differs until rebuilt after a doc change)."""
+    """The binary serves Services/<service>/openapi.json as it is now."""
     with requests.Session() as session:
         session.trust_env = False
         reply = session.get(fuzz_system.urls()[service] + "/openapi.json", timeout=TIMEOUT)
@@ -329,8 +329,8 @@ def test_served_document_is_the_file(fuzz_system, service: str) -> None:
     differences = list(differing(served, on_disk))
     assert not differences, (
         f"{service} serves another document than {document_path(service).relative_to(REPO)} "
-        f"({len(differences)} differences, e.g. {differences[:5]}): rebuild the executables (swift build) after "
-        "python3 docs/openapi/generate.py")
+        f"({len(differences)} differences, e.g. {differences[:5]}): rebuild (swift build) and regenerate the file "
+        "(WANGQIAN_REGENERATE_GOLDEN=1 swift test --skip-build --filter DocumentTests)")
 
 
 def differing(a, b, where: str = ""):

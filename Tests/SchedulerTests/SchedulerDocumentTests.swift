@@ -1,13 +1,10 @@
-@testable import SchedulerService
 import ServiceTestSupport
+@testable import SchedulerService
 import Testing
 
-/// The scheduler's own schemas in its OpenAPI document are its Swift types' (the shared ones: ServiceKitTests).
+/// The scheduler service's OpenAPI document, built from its Swift types, is the committed one.
 @Suite struct SchedulerDocumentTests {
-    @Test func theDocumentedBodiesAreTheSwiftTypes() throws {
-        try DocumentedSchemas.expectAgreement("scheduler", [
-            ("AdvanceRequest", SchedulerRoutes.AdvanceRequest.self), ("Clock", SchedulerRoutes.Clock.self),
-            ("Timer", Timers.Timer.self), ("TimerList", SchedulerRoutes.TimerList.self),
-        ])
+    @Test func theCommittedDocumentIsTheBuiltOne() throws {
+        try CommittedDocument.expectUpToDate(SchedulerAPIDocument.document)
     }
 }

@@ -14,7 +14,7 @@ struct CommonRoutes: Sendable {
 
     func add(to router: Router<AppRequestContext>) {
         let (tokens, agreements, health, openAPI, commandRoles) = (self.tokens, self.agreements, self.health, self.openAPI, self.commandRoles)
-        router.get("/health/live") { _, _ in ["status": "ok", "service": health.service] }
+        router.get("/health/live") { _, _ in Liveness(service: health.service) }
         router.get("/health/ready") { _, _ -> Response in
             let health = await health.health()
             var response = try JSON.encoder.encodeResponse(health)

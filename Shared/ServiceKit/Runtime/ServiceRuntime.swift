@@ -193,12 +193,13 @@ public final class ServiceRuntime: Sendable {
     /// order and, on SIGTERM/SIGINT, stops them in reverse: the HTTP server first, then the services, then the
     /// relay, and last the adapters (producers, database pool), so nothing still running loses its connection.
     /// Tests run the same application in their own process (HummingbirdTesting's `.live`).
-    /// - Parameter commandRoles: the roles this service takes commands from (who may look up their outcomes).
-    public func application(router: Router<AppRequestContext>, services: [any Service], openAPI: String,
-                            commandRoles: Set<Role>) -> some ApplicationProtocol {
+    /// - Parameter document: the service's OpenAPI document (served at `/openapi.json`; its command roles are
+    ///   who may look up the outcomes of commands).
+    public func application(router: Router<AppRequestContext>, services: [any Service],
+                            document: APIDocument) throws -> some ApplicationProtocol {
         CommonRoutes(tokens: tokens, agreements: agreements,
                      health: ServiceHealth(service: config.service, profile: config.profile, pool: pool, progress: progress),
-                     openAPI: openAPI, commandRoles: commandRoles).add(to: router)
+                     openAPI: try document.rendered(), commandRoles: Set(document.commandRoles)).add(to: router)
         routeTable.load(from: router)
         return Application(
             responder: HeadAsGetResponder(router.buildResponder()),

@@ -14,27 +14,66 @@ public protocol SchemaDescribed {
 /// property, required unless decoded with `decodeIfPresent` (how Swift decodes optionals), with the schema of the
 /// type it is decoded as. Strings, numbers, booleans, dates (`date-time`), UUIDs, `CaseIterable` string enums and
 /// arrays are known; a nested struct is read the same way and shown inline; a type whose JSON is hand-written says
-/// so (``SchemaDescribed``). So the schema cannot drift from the code: it is the code's. (Used by the tests that
-/// hold the OpenAPI documents against the types, `DocumentedSchemas`.)
-public enum SchemaReader {
+/// so (``SchemaDescribed``). So the schema cannot drift from the code: it is the code's. A type named in
+/// `components` is shown as a `$ref` to its component wherever it is nested; `nullable` shows an optional key as
+/// "absent or null" (what `decodeIfPresent` accepts). The OpenAPI documents are built on it (``APIDocument``).
+public struct SchemaReader: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
         public init(description: String) { self.description = description }
     }
 
-    /// The schema of `type`'s JSON.
-    public static func schema<T: Decodable>(of type: T.Type) throws -> JSONValue {
-        try read(type).schema
+    /// Component names by type.
+    public var components: [ObjectIdentifier: String]
+    public var nullable: Bool
+
+    public init(components: [ObjectIdentifier: String] = [:], nullable: Bool = false) {
+        self.components = components
+        self.nullable = nullable
     }
 
-    static func read<T: Decodable>(_ type: T.Type) throws -> (schema: JSONValue, value: T) {
-        if let known = known(type) { return known }
-        let probe = Probe()
+    /// The schema of `type`'s JSON, every nested type inline, optional keys simply not required.
+    public static func schema<T: Decodable>(of type: T.Type) throws -> JSONValue {
+        try SchemaReader().schema(of: type)
+    }
+
+    /// The schema of `type`'s own JSON (a reference only for the components nested in it).
+    public func schema<T: Decodable>(of type: T.Type) throws -> JSONValue {
+        try read(type, root: true).schema
+    }
+
+    func read<T: Decodable>(_ type: T.Type, root: Bool = false) throws -> (schema: JSONValue, value: T) {
+        let (schema, value) = try Self.known(type) ?? probed(type)
+        if !root, let name = components[ObjectIdentifier(type)] {
+            return (["$ref": .string("#/components/schemas/\(name)")], value)
+        }
+        return (schema, value)
+    }
+
+    func probed<T: Decodable>(_ type: T.Type) throws -> (schema: JSONValue, value: T) {
+        let probe = Probe(reader: self)
         let value = try T(from: probe)
         guard let schema = probe.shape?.schema else {
             throw Failure(description: "\(T.self) decodes nothing: give it a schema (SchemaDescribed)")
         }
         return (schema, value)
+    }
+
+    /// An optional key's schema: also `null`, when the reader says so.
+    func optional(_ schema: JSONValue) -> JSONValue {
+        guard nullable else { return schema }
+        return Self.nullable(schema)
+    }
+
+    /// `schema` or `null`: a type list gains `null` (and an enum its `null` value); anything else is `anyOf`.
+    public static func nullable(_ schema: JSONValue) -> JSONValue {
+        guard schema["$ref"] == nil, case .string(let type)? = schema["type"] else {
+            return ["anyOf": [schema, ["type": "null"]]]
+        }
+        var result = schema
+        result["type"] = [.string(type), "null"]
+        if case .array(let values)? = schema["enum"] { result["enum"] = .array(values + [.null]) }
+        return result
     }
 
     /// Primitives, enums and types that describe themselves.
@@ -100,6 +139,8 @@ public enum SchemaReader {
         var codingPath: [any CodingKey] = []
         var userInfo: [CodingUserInfoKey: Any] = [:]
         var shape: Shape?
+        let reader: SchemaReader
+        init(reader: SchemaReader) { self.reader = reader }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
             if shape == nil { shape = .object(properties: [:], required: [], open: false) }
@@ -171,13 +212,13 @@ public enum SchemaReader {
         func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try decodeIfPresent(type as UInt64.Type, key) }
 
         private func decode<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T {
-            let (schema, value) = try SchemaReader.read(type)
+            let (schema, value) = try probe.reader.read(type)
             probe.property(key.stringValue, schema, required: true)
             return value
         }
 
         private func decodeIfPresent<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T? {
-            probe.property(key.stringValue, try SchemaReader.read(type).schema, required: false)
+            probe.property(key.stringValue, probe.reader.optional(try probe.reader.read(type).schema), required: false)
             return nil
         }
 
@@ -220,7 +261,7 @@ public enum SchemaReader {
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try element(type) }
 
         private mutating func element<T: Decodable>(_ type: T.Type) throws -> T {
-            let (schema, value) = try SchemaReader.read(type)
+            let (schema, value) = try probe.reader.read(type)
             probe.shape = .array(items: schema)
             currentIndex += 1
             return value
@@ -261,7 +302,7 @@ public enum SchemaReader {
         func decode(_ type: UInt64.Type) throws -> UInt64 { try value(type) }
 
         private func value<T: Decodable>(_ type: T.Type) throws -> T {
-            let (schema, value) = try SchemaReader.read(type)
+            let (schema, value) = try probe.reader.read(type)
             probe.shape = .value(schema)
             return value
         }
