@@ -60,6 +60,21 @@ import Testing
         #expect(json["components"]?["schemas"]?["ReasonRequest"] == nil, "an unused one is not")
     }
 
+    /// A service refuses to build when its router and its document disagree on the API's routes.
+    @Test func routesAndOperationsMustMatch() throws {
+        let document = APIDocument(service: "test", title: "Test", port: 1, about: "About.", commandRoles: [.student], components: [],
+                                   operations: [APIOperation(.post, "/v1/things/{id}/sign", id: "sign", summary: "Sign", ui: "签", what: "It.",
+                                                             roles: [.student], responses: .command)])
+        let common = SharedComponents.commonOperations(service: "test", commandRoles: [.student])
+            .map { (method: $0.method.rawValue.uppercased(), path: $0.path.replacingOccurrences(of: "{id}", with: ":id")) }
+        let pages = [(method: "GET", path: "/agreements/:id")]
+        try document.checkRoutes(common + pages + [(method: "POST", path: "/v1/things/:id/sign")])
+        #expect(throws: SchemaReader.Failure.self) { try document.checkRoutes(common + pages) }
+        #expect(throws: SchemaReader.Failure.self) {
+            try document.checkRoutes(common + [(method: "POST", path: "/v1/things/:id/sign"), (method: "GET", path: "/v1/things")])
+        }
+    }
+
     /// The documents' patterns describe the domain's rules (AgreementValidation checks; the patterns only tell).
     @Test(arguments: [
         "13800138000", "12345678901", "1380013800", "010-62751407", "010-62751407-12", "010 62751407", "01062751407",

@@ -79,6 +79,31 @@ public struct APIDocument {
         ("health", "Liveness, readiness and this document (no token)."),
     ]
 
+    /// The service's operations and those every service serves.
+    var allOperations: [APIOperation] {
+        operations + SharedComponents.commonOperations(service: service, commandRoles: commandRoles)
+    }
+
+    /// The paths the document covers: the API, health and the document itself (the portals' pages are not in it).
+    static func isAPIPath(_ path: String) -> Bool {
+        path.hasPrefix("/v1/") || path.hasPrefix("/health/") || path == "/openapi.json"
+    }
+
+    /// Throws unless the API routes a router registered, as (method, path), are exactly the document's operations:
+    /// no route without its operation, no operation without its route.
+    public func checkRoutes(_ routes: [(method: String, path: String)]) throws {
+        func key(_ method: String, _ path: String) -> String {
+            let parts = path.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "{}" : String($0) }
+            return method.uppercased() + " /" + parts.joined(separator: "/")
+        }
+        let routed = Set(routes.filter { Self.isAPIPath($0.path) }.map { key($0.method, $0.path) })
+        let documented = Set(allOperations.map { key($0.method.rawValue, $0.path) })
+        guard routed == documented else {
+            throw SchemaReader.Failure(description: "\(service): routes without an operation in the OpenAPI document: "
+                                       + "\(routed.subtracting(documented).sorted()); operations without a route: \(documented.subtracting(routed).sorted())")
+        }
+    }
+
     /// The document, pretty-printed with sorted keys.
     public func rendered() throws -> String {
         let encoder = JSONEncoder()
@@ -102,7 +127,7 @@ public struct APIDocument {
             for type in [component.type] + component.aliases { names[ObjectIdentifier(type)] = component.name }
         }
         let reader = SchemaReader(components: names, nullable: true)
-        let operations = operations + SharedComponents.commonOperations(service: service, commandRoles: commandRoles)
+        let operations = allOperations
 
         var paths: [String: JSONValue] = [:]
         for operation in operations {

@@ -201,6 +201,7 @@ public final class ServiceRuntime: Sendable {
                      health: ServiceHealth(service: config.service, profile: config.profile, pool: pool, progress: progress),
                      openAPI: try document.rendered(), commandRoles: Set(document.commandRoles)).add(to: router)
         routeTable.load(from: router)
+        try document.checkRoutes(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") })
         return Application(
             responder: HeadAsGetResponder(router.buildResponder()),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout.components.seconds)))),
