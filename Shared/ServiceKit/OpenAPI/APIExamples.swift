@@ -1,12 +1,13 @@
 import AgreementContract
+import AgreementDomain
 import Foundation
 
 /// The example values of the OpenAPI documents (each is validated against its schema by Tests/Docs).
 public enum APIExamples {
     public static let studentID = "2026000001"
     public static let employerID = "E0001"
-    /// `AgreementID.forStudent(studentID)`.
-    public static let agreementID = "151d681e-0a2b-50ad-8447-9ac4e2cc1164"
+    /// The example student's agreement.
+    public static let agreementID = AgreementID.forStudent(studentID).description
     public static let commandID = "0b8f6a52-3c1e-4d3a-9f27-5a4e2c9d1b70"
 
     public static let student = parse(#"""

@@ -45,6 +45,19 @@ public struct APIOperation {
         self.responses = responses
     }
 
+    /// A command: its answers (200 applied or unchanged, 202 pending) and its errors, a bad token or role,
+    /// `refusals`, and what a JSON body can be refused for when it takes one; the 409 notes the race. An `{id}` in
+    /// the path is the agreement's.
+    public static func command(_ method: Method, _ path: String, id: String, summary: String, ui: String, what: String,
+                               roles: [Role], rolesNote: String? = nil, body: RequestBody? = nil, refusals: ErrorSpec,
+                               invalid: (field: String, message: String)? = nil,
+                               refused: (status: AgreementStatus, message: String)? = nil) -> APIOperation {
+        APIOperation(method, path, id: id, summary: summary, ui: ui, what: what, roles: roles, rolesNote: rolesNote,
+                     parameters: path.contains("{id}") ? [SharedComponents.agreementIDParameter] : [], body: body,
+                     responses: .command + .errors(.auth + (body == nil ? ErrorSpec([:]) : .body) + refusals,
+                                                   notes: [409: SharedComponents.raceNote], invalid: invalid, refused: refused))
+    }
+
     public struct RequestBody {
         var payload: Payload
         var mediaType: String
